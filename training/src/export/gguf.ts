@@ -1,0 +1,246 @@
+/**
+ * GGUF v3 writer (the file format of llama.cpp, wllama and node-llama-cpp).
+ *
+ * Layout: magic "GGUF", version, tensor count, metadata count, the metadata key/values, the tensor
+ * infos, padding to `general.alignment`, then every tensor's data at an aligned offset. Tensor data
+ * is produced lazily, one tensor at a time, so exports of large models stream instead of holding
+ * every tensor in memory.
+ */
+
+export const GGUF_MAGIC = 0x46554747; // "GGUF" read as a little-endian uint32
+export const GGUF_VERSION = 3;
+export const GGUF_DEFAULT_ALIGNMENT = 32;
+
+export enum GgufValueType {
+  UINT8 = 0,
+  INT8 = 1,
+  UINT16 = 2,
+  INT16 = 3,
+  UINT32 = 4,
+  INT32 = 5,
+  FLOAT32 = 6,
+  BOOL = 7,
+  STRING = 8,
+  ARRAY = 9,
+  UINT64 = 10,
+  INT64 = 11,
+  FLOAT64 = 12,
+}
+
+/** ggml tensor types this writer can encode. */
+export enum GgmlType {
+  F32 = 0,
+}
+
+export type GgufValue =
+  | { type: GgufValueType.STRING; value: string }
+  | { type: GgufValueType.UINT32 | GgufValueType.INT32 | GgufValueType.FLOAT32; value: number }
+  | { type: GgufValueType.UINT64; value: bigint }
+  | { type: GgufValueType.BOOL; value: boolean }
+  | { type: GgufValueType.ARRAY; itemType: GgufValueType.STRING; value: readonly string[] }
+  | {
+      type: GgufValueType.ARRAY;
+      itemType: GgufValueType.INT32 | GgufValueType.UINT32 | GgufValueType.FLOAT32;
+      value: readonly number[];
+    };
+
+export const gguf = {
+  str: (value: string): GgufValue => ({ type: GgufValueType.STRING, value }),
+  u32: (value: number): GgufValue => ({ type: GgufValueType.UINT32, value }),
+  i32: (value: number): GgufValue => ({ type: GgufValueType.INT32, value }),
+  f32: (value: number): GgufValue => ({ type: GgufValueType.FLOAT32, value }),
+  bool: (value: boolean): GgufValue => ({ type: GgufValueType.BOOL, value }),
+  strings: (value: readonly string[]): GgufValue => ({
+    type: GgufValueType.ARRAY,
+    itemType: GgufValueType.STRING,
+    value,
+  }),
+  i32s: (value: readonly number[]): GgufValue => ({ type: GgufValueType.ARRAY, itemType: GgufValueType.INT32, value }),
+};
+
+export interface GgufTensor {
+  name: string;
+  /** Shape in PyTorch / Hugging Face order (row-major, last dimension fastest). */
+  shape: readonly number[];
+  type: GgmlType;
+  /** Produces the tensor's values, row-major; called once, when the tensor is written. */
+  data: () => Float32Array;
+}
+
+export interface GgufFile {
+  metadata: ReadonlyArray<readonly [string, GgufValue]>;
+  tensors: readonly GgufTensor[];
+}
+
+export type ByteSink = (bytes: Uint8Array) => void | Promise<void>;
+
+const encoder = new TextEncoder();
+
+/** Growable little-endian byte buffer for the header. */
+class ByteWriter {
+  private buf = new Uint8Array(1 << 16);
+  private view = new DataView(this.buf.buffer);
+  length = 0;
+
+  private ensure(extra: number): void {
+    if (this.length + extra <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.length + extra) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+  u32(v: number): void {
+    this.ensure(4);
+    this.view.setUint32(this.length, v, true);
+    this.length += 4;
+  }
+  i32(v: number): void {
+    this.ensure(4);
+    this.view.setInt32(this.length, v, true);
+    this.length += 4;
+  }
+  f32(v: number): void {
+    this.ensure(4);
+    this.view.setFloat32(this.length, v, true);
+    this.length += 4;
+  }
+  u64(v: bigint | number): void {
+    this.ensure(8);
+    this.view.setBigUint64(this.length, BigInt(v), true);
+    this.length += 8;
+  }
+  u8(v: number): void {
+    this.ensure(1);
+    this.buf[this.length++] = v;
+  }
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+  }
+  str(s: string): void {
+    const b = encoder.encode(s);
+    this.u64(b.length);
+    this.bytes(b);
+  }
+  padTo(alignment: number): void {
+    while (this.length % alignment !== 0) this.u8(0);
+  }
+  result(): Uint8Array {
+    return this.buf.slice(0, this.length);
+  }
+}
+
+function writeScalar(w: ByteWriter, type: GgufValueType, v: number | string | boolean | bigint): void {
+  switch (type) {
+    case GgufValueType.STRING:
+      return w.str(v as string);
+    case GgufValueType.UINT32:
+      return w.u32(v as number);
+    case GgufValueType.INT32:
+      return w.i32(v as number);
+    case GgufValueType.FLOAT32:
+      return w.f32(v as number);
+    case GgufValueType.UINT64:
+      return w.u64(v as bigint);
+    case GgufValueType.BOOL:
+      return w.u8(v ? 1 : 0);
+    default:
+      throw new Error(`GGUF writer: unsupported scalar type ${type}`);
+  }
+}
+
+function writeValue(w: ByteWriter, v: GgufValue): void {
+  w.u32(v.type);
+  if (v.type === GgufValueType.ARRAY) {
+    w.u32(v.itemType);
+    w.u64(v.value.length);
+    for (const item of v.value) writeScalar(w, v.itemType, item);
+    return;
+  }
+  writeScalar(w, v.type, v.value);
+}
+
+export function tensorByteSize(t: Pick<GgufTensor, "shape" | "type">): number {
+  const elements = t.shape.reduce((a, b) => a * b, 1);
+  switch (t.type) {
+    case GgmlType.F32:
+      return elements * 4;
+  }
+}
+
+function alignmentOf(file: GgufFile): number {
+  const entry = file.metadata.find(([k]) => k === "general.alignment");
+  return entry ? Number(entry[1].value) : GGUF_DEFAULT_ALIGNMENT;
+}
+
+/** Encodes everything before the tensor data, and the aligned offset of each tensor. */
+export function encodeGgufHeader(file: GgufFile): { header: Uint8Array; offsets: number[] } {
+  const alignment = alignmentOf(file);
+  const w = new ByteWriter();
+  w.u32(GGUF_MAGIC);
+  w.u32(GGUF_VERSION);
+  w.u64(file.tensors.length);
+  w.u64(file.metadata.length);
+  for (const [key, value] of file.metadata) {
+    w.str(key);
+    writeValue(w, value);
+  }
+  const offsets: number[] = [];
+  let offset = 0;
+  for (const t of file.tensors) {
+    w.str(t.name);
+    w.u32(t.shape.length);
+    // ggml lists dimensions fastest-first: the reverse of the row-major shape.
+    for (const d of [...t.shape].reverse()) w.u64(d);
+    w.u32(t.type);
+    w.u64(offset);
+    offsets.push(offset);
+    offset += tensorByteSize(t);
+    offset = Math.ceil(offset / alignment) * alignment;
+  }
+  w.padTo(alignment);
+  return { header: w.result(), offsets };
+}
+
+function encodeTensor(t: GgufTensor): Uint8Array {
+  const values = t.data();
+  const expected = t.shape.reduce((a, b) => a * b, 1);
+  if (values.length !== expected) {
+    throw new Error(`GGUF writer: tensor ${t.name} has ${values.length} values, shape [${t.shape}] needs ${expected}`);
+  }
+  const out = new Uint8Array(tensorByteSize(t));
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i]!, true);
+  return out;
+}
+
+/** Streams a whole GGUF file to `sink`, one tensor in memory at a time. */
+export async function writeGguf(file: GgufFile, sink: ByteSink): Promise<void> {
+  const alignment = alignmentOf(file);
+  const { header } = encodeGgufHeader(file);
+  await sink(header);
+  for (const t of file.tensors) {
+    const bytes = encodeTensor(t);
+    await sink(bytes);
+    const pad = (alignment - (bytes.length % alignment)) % alignment;
+    if (pad > 0) await sink(new Uint8Array(pad));
+  }
+}
+
+/** Convenience for small files: the whole GGUF as one buffer. */
+export async function encodeGguf(file: GgufFile): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  await writeGguf(file, (b) => {
+    parts.push(b);
+  });
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
