@@ -1,0 +1,130 @@
+/**
+ * CPU backend: llama.cpp compiled to WebAssembly (@wllama/wllama), for GGUF models and for
+ * browsers without WebGPU. wllama runs its wasm in its own worker, so the page stays responsive.
+ */
+
+import { Wllama, type WllamaLogger } from "@wllama/wllama";
+import { ChatTemplate } from "./chat-template";
+import { inspectGguf } from "./gguf-header";
+import { fetchModelFile } from "./model-file";
+import {
+  type ChatMessage,
+  type EngineInfo,
+  type GenerateOptions,
+  type LoadProgress,
+  type LocalEngine,
+  ModelLoadError,
+  type ModelSpec,
+  type TokenChunk,
+} from "./types";
+
+export interface WllamaEngineOptions {
+  /** URL of wllama's wasm binary (the app bundles it; nothing is fetched from a CDN). */
+  wasmUrl: string;
+  /** Threads for llama.cpp; 1 is fastest on small machines and needs no cross-origin isolation. */
+  threads?: number;
+  contextLength?: number;
+  cacheName?: string;
+}
+
+interface CompletionLogprob {
+  id: number;
+}
+
+const quietLogger: WllamaLogger = {
+  debug: () => {},
+  log: () => {},
+  warn: () => {},
+  error: (...args: unknown[]) => console.error(...args),
+};
+
+export class WllamaEngine implements LocalEngine {
+  private wllama: Wllama | undefined;
+  private template: ChatTemplate | undefined;
+  info: EngineInfo | undefined;
+  /** Set when the model works but could not be stored for offline use. */
+  cacheWarning: string | undefined;
+
+  constructor(private readonly options: WllamaEngineOptions) {}
+
+  async load(model: ModelSpec, onProgress?: (p: LoadProgress) => void, signal?: AbortSignal): Promise<EngineInfo> {
+    if (model.kind !== "gguf") {
+      throw new ModelLoadError(`The CPU engine runs GGUF models; "${model.label}" is an MLC (WebGPU) model.`, "unsupported");
+    }
+    const file = await fetchModelFile(model.url, {
+      validate: inspectGguf,
+      ...(onProgress ? { onProgress } : {}),
+      ...(signal ? { signal } : {}),
+      ...(this.options.cacheName ? { cacheName: this.options.cacheName } : {}),
+    });
+    this.cacheWarning = file.cacheError;
+    const summary = await inspectGguf(file.blob);
+    await this.unload();
+    onProgress?.({ phase: "load", loadedBytes: 0, totalBytes: file.blob.size, fromCache: file.fromCache });
+    const wllama = new Wllama({ default: this.options.wasmUrl }, { suppressNativeLog: true, logger: quietLogger });
+    try {
+      await wllama.loadModel([file.blob], {
+        n_ctx: Math.min(this.options.contextLength ?? 4096, summary.contextLength),
+        n_threads: this.options.threads ?? 1,
+      });
+    } catch (e) {
+      await wllama.exit().catch(() => {});
+      throw new ModelLoadError(`The CPU engine could not load "${model.label}": ${String(e)}`, "engine");
+    }
+    onProgress?.({ phase: "load", loadedBytes: file.blob.size, totalBytes: file.blob.size, fromCache: file.fromCache });
+    const ctx = wllama.getLoadedContextInfo();
+    this.wllama = wllama;
+    // No bos_token: llama.cpp's tokenizer adds BOS itself when the model asks for it.
+    this.template = new ChatTemplate(wllama.getChatTemplate(), summary.eosToken ? { eos_token: summary.eosToken } : {});
+    this.info = {
+      backend: "wllama",
+      modelId: model.id,
+      contextLength: ctx.n_ctx,
+      ...(summary.offloadTokenId !== undefined ? { offloadTokenId: summary.offloadTokenId } : {}),
+    };
+    return this.info;
+  }
+
+  async *generate(messages: readonly ChatMessage[], options: GenerateOptions = {}): AsyncIterable<TokenChunk> {
+    const wllama = this.wllama;
+    if (!wllama || !this.template) throw new Error("No model is loaded in the CPU engine.");
+    const { signal } = options;
+    if (signal?.aborted) return;
+    const logitBias: Record<string, number> = {};
+    for (const [id, bias] of Object.entries(options.logitBias ?? {})) logitBias[id] = bias;
+    const stream = await wllama.createCompletion({
+      prompt: this.template.render(messages),
+      stream: true,
+      logprobs: 1,
+      temperature: options.temperature ?? 0.7,
+      max_tokens: options.maxTokens ?? 512,
+      logit_bias: logitBias,
+      ...(signal ? { abortSignal: signal } : {}),
+    });
+    try {
+      for await (const chunk of stream) {
+        const choice = chunk.choices[0];
+        if (!choice) continue;
+        // The typings say null, but with `logprobs` set each chunk lists its tokens' ids.
+        const tokens = (choice.logprobs as unknown as { content?: CompletionLogprob[] } | null)?.content ?? [];
+        if (tokens.length === 0) {
+          if (choice.text) yield { text: choice.text };
+          continue;
+        }
+        for (let i = 0; i < tokens.length - 1; i++) yield { text: "", tokenId: tokens[i]!.id };
+        yield { text: choice.text, tokenId: tokens[tokens.length - 1]!.id };
+      }
+    } catch (e) {
+      if (signal?.aborted) return;
+      throw e;
+    }
+  }
+
+  async unload(): Promise<void> {
+    const w = this.wllama;
+    this.wllama = undefined;
+    this.template = undefined;
+    this.info = undefined;
+    await w?.exit();
+  }
+}
