@@ -55,7 +55,10 @@ export function toCloudError(
   if (e instanceof Anthropic.APIConnectionError) {
     return context.receivedText
       ? new CloudError("The connection to the cloud dropped in the middle of the answer.", "interrupted")
-      : new CloudError(`Could not reach the cloud at ${context.baseURL} (offline, or the server is down).`, "network");
+      : new CloudError(
+          `Could not reach the cloud at ${context.baseURL} (offline, or the server is down).`,
+          "network",
+        );
   }
   if (e instanceof Anthropic.APIError) {
     const detail = bodyMessage(e);
@@ -63,13 +66,25 @@ export function toCloudError(
     const status = e.status;
     const suffix = detail ? `: ${detail}` : ".";
     if (status === 401 || status === 403) {
-      return new CloudError(`The cloud refused the credentials (${status})${suffix} Check the API key in Settings.`, "auth", status);
+      return new CloudError(
+        `The cloud refused the credentials (${status})${suffix} Check the API key in Settings.`,
+        "auth",
+        status,
+      );
     }
     if (status === 404) {
-      return new CloudError(`The cloud endpoint or model was not found (404)${suffix} Check the base URL and model.`, "not-found", status);
+      return new CloudError(
+        `The cloud endpoint or model was not found (404)${suffix} Check the base URL and model.`,
+        "not-found",
+        status,
+      );
     }
     if (status === 429) {
-      return new CloudError(`The cloud is rate-limiting requests (429) and retries ran out${suffix}`, "rate-limit", status);
+      return new CloudError(
+        `The cloud is rate-limiting requests (429) and retries ran out${suffix}`,
+        "rate-limit",
+        status,
+      );
     }
     if (status === 529 || type === "overloaded_error") {
       return new CloudError(
@@ -86,10 +101,16 @@ export function toCloudError(
     if (status !== undefined && status >= 400) {
       return new CloudError(`The cloud rejected the request (${status})${suffix}`, "bad-request", status);
     }
-    return new CloudError(`The cloud stream failed${suffix}`, context.receivedText ? "interrupted" : "server");
+    return new CloudError(
+      `The cloud stream failed${suffix}`,
+      context.receivedText ? "interrupted" : "server",
+    );
   }
   const message = e instanceof Error ? e.message : String(e);
   return context.receivedText
-    ? new CloudError(`The connection to the cloud dropped in the middle of the answer (${message}).`, "interrupted")
+    ? new CloudError(
+        `The connection to the cloud dropped in the middle of the answer (${message}).`,
+        "interrupted",
+      )
     : new CloudError(`The cloud request failed: ${message}`, "network");
 }

@@ -26,7 +26,8 @@ async function collect(client: CloudClient, content: string, opts = {}) {
 async function failure(client: CloudClient, content: string): Promise<CloudError> {
   const partial: string[] = [];
   try {
-    for await (const e of client.stream([{ role: "user", content }])) if (e.type === "text") partial.push(e.text);
+    for await (const e of client.stream([{ role: "user", content }]))
+      if (e.type === "text") partial.push(e.text);
   } catch (e) {
     expect(e).toBeInstanceOf(CloudError);
     return Object.assign(e as CloudError, { partial: partial.join("") });
@@ -38,7 +39,10 @@ describe("CloudClient", () => {
   it("streams an answer and reports usage", async () => {
     const { events, text } = await collect(new CloudClient(config), "What is 17*23?");
     expect(text).toBe("17*23 = **391**. (answered by the cloud)");
-    expect(events.at(-1)).toEqual({ type: "usage", usage: { inputTokens: expect.any(Number), outputTokens: 10 } });
+    expect(events.at(-1)).toEqual({
+      type: "usage",
+      usage: { inputTokens: expect.any(Number), outputTokens: 10 },
+    });
     expect(cloud.requests[0]!.headers["anthropic-version"]).toBeTruthy();
   });
 
@@ -46,7 +50,9 @@ describe("CloudClient", () => {
     cloud.faults.push({ kind: "status", status: 529 }, { kind: "status", status: 429, retryAfterSeconds: 1 });
     const sent: number[] = [];
     const t0 = Date.now();
-    const { text } = await collect(new CloudClient(config), "2+2", { onRequestSent: () => sent.push(Date.now()) });
+    const { text } = await collect(new CloudClient(config), "2+2", {
+      onRequestSent: () => sent.push(Date.now()),
+    });
     expect(text).toContain("**4**");
     expect(sent).toHaveLength(3);
     expect(sent[2]! - sent[1]!).toBeGreaterThanOrEqual(950);
@@ -54,7 +60,13 @@ describe("CloudClient", () => {
   });
 
   it("gives up after the retries with a typed, readable error", async () => {
-    cloud.faults.push(...Array.from({ length: 3 }, () => ({ kind: "status" as const, status: 529 as const, retryAfterSeconds: 0 })));
+    cloud.faults.push(
+      ...Array.from({ length: 3 }, () => ({
+        kind: "status" as const,
+        status: 529 as const,
+        retryAfterSeconds: 0,
+      })),
+    );
     const err = await failure(new CloudClient(config), "1+1");
     expect(err.kind).toBe("overloaded");
     expect(err.message).toMatch(/overloaded \(529\)/);
@@ -88,7 +100,10 @@ describe("CloudClient", () => {
   });
 
   it("says the cloud is unreachable when nothing listens", async () => {
-    const err = await failure(new CloudClient({ ...config, baseURL: "http://127.0.0.1:9", maxRetries: 0 }), "hi");
+    const err = await failure(
+      new CloudClient({ ...config, baseURL: "http://127.0.0.1:9", maxRetries: 0 }),
+      "hi",
+    );
     expect(err.kind).toBe("network");
     expect(err.message).toMatch(/Could not reach the cloud at http:\/\/127\.0\.0\.1:9/);
   });

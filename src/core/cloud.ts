@@ -76,7 +76,9 @@ export class CloudClient {
       throw new CloudError("Direct cloud access needs your API key (Settings -> Cloud).", "not-configured");
     }
     const credential =
-      config.mode === "direct" ? { apiKey: config.apiKey! } : { authToken: config.proxyToken ?? "tandem-proxy" };
+      config.mode === "direct"
+        ? { apiKey: config.apiKey! }
+        : { authToken: config.proxyToken ?? "tandem-proxy" };
     this.client = new Anthropic({
       ...credential,
       baseURL: config.baseURL,
@@ -90,7 +92,10 @@ export class CloudClient {
     });
   }
 
-  async *stream(messages: readonly ChatMessage[], options: CloudStreamOptions = {}): AsyncIterable<CloudEvent> {
+  async *stream(
+    messages: readonly ChatMessage[],
+    options: CloudStreamOptions = {},
+  ): AsyncIterable<CloudEvent> {
     const converted = toAnthropicMessages(messages);
     const system = [options.system, converted.system].filter(Boolean).join("\n\n") || undefined;
     const controller = new AbortController();
@@ -145,7 +150,11 @@ export class CloudClient {
       if (timedOut) {
         throw new CloudError(`The cloud stopped answering for ${Math.round(idleMs / 1000)} s.`, "timeout");
       }
-      throw toCloudError(e, { receivedText, aborted: options.signal?.aborted ?? false, baseURL: this.config.baseURL });
+      throw toCloudError(e, {
+        receivedText,
+        aborted: options.signal?.aborted ?? false,
+        baseURL: this.config.baseURL,
+      });
     } finally {
       clearTimeout(idleTimer);
       this.onFetch = undefined;

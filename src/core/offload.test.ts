@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { OFFLOAD_TOKEN_TEXT, OffloadDetector, PAPER_OFFLOAD_TAG, type StreamChunk, markerSpec } from "./offload";
+import {
+  markerSpec,
+  OFFLOAD_TOKEN_TEXT,
+  OffloadDetector,
+  PAPER_OFFLOAD_TAG,
+  type StreamChunk,
+} from "./offload";
 
 const MARKERS = [OFFLOAD_TOKEN_TEXT, PAPER_OFFLOAD_TAG];
 
@@ -38,7 +44,10 @@ describe("OffloadDetector", () => {
   });
 
   it("recognises the control token by id even when its text is empty", () => {
-    const { shown, marker } = run([{ text: "Let me " }, { text: "check.", tokenId: 5 }, { text: "", tokenId: 9 }], 9);
+    const { shown, marker } = run(
+      [{ text: "Let me " }, { text: "check.", tokenId: 5 }, { text: "", tokenId: 9 }],
+      9,
+    );
     expect(marker).toEqual({ via: "token-id", matched: OFFLOAD_TOKEN_TEXT, draft: "Let me check." });
     expect(shown.join("")).toBe("Let me check.");
   });

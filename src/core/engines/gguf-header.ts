@@ -164,7 +164,10 @@ async function readScalar(c: BlobCursor, type: number, what: string): Promise<Gg
     case 12:
       return c.f64(what);
     default:
-      throw new ModelLoadError(`The model file is corrupt: ${what} has unknown value type ${type}.`, "corrupt");
+      throw new ModelLoadError(
+        `The model file is corrupt: ${what} has unknown value type ${type}.`,
+        "corrupt",
+      );
   }
 }
 
@@ -172,7 +175,8 @@ async function readValue(c: BlobCursor, key: string): Promise<GgufMetaValue> {
   const type = await c.u32(`the type of "${key}"`);
   if (type !== 9) return readScalar(c, type, `"${key}"`);
   const itemType = await c.u32(`the item type of "${key}"`);
-  if (itemType === 9) throw new ModelLoadError(`The model file uses nested arrays in "${key}".`, "unsupported");
+  if (itemType === 9)
+    throw new ModelLoadError(`The model file uses nested arrays in "${key}".`, "unsupported");
   const n = await c.count(`"${key}"`, MAX_ARRAY);
   const items: GgufScalar[] = new Array(n);
   for (let i = 0; i < n; i++) items[i] = await readScalar(c, itemType, `"${key}"[${i}]`);
@@ -193,7 +197,10 @@ export async function readGgufHeader(blob: Blob): Promise<GgufHeader> {
   }
   const version = await c.u32("the version");
   if (version !== 2 && version !== 3) {
-    throw new ModelLoadError(`Unsupported GGUF version ${version} (this app reads versions 2 and 3).`, "unsupported");
+    throw new ModelLoadError(
+      `Unsupported GGUF version ${version} (this app reads versions 2 and 3).`,
+      "unsupported",
+    );
   }
   const tensorCount = await c.count("the tensor count", 1_000_000);
   const kvCount = await c.count("the metadata count", 1_000_000);

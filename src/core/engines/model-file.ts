@@ -21,16 +21,26 @@ function isAbort(e: unknown): boolean {
   return e instanceof DOMException && e.name === "AbortError";
 }
 
-async function download(url: string, onProgress: (p: LoadProgress) => void, signal?: AbortSignal): Promise<Blob> {
+async function download(
+  url: string,
+  onProgress: (p: LoadProgress) => void,
+  signal?: AbortSignal,
+): Promise<Blob> {
   let response: Response;
   try {
     response = await fetch(url, signal ? { signal } : {});
   } catch (e) {
     if (isAbort(e)) throw new ModelLoadError("The download was cancelled.", "aborted");
-    throw new ModelLoadError(`Could not download the model from ${url}: the network request failed (offline?).`, "network");
+    throw new ModelLoadError(
+      `Could not download the model from ${url}: the network request failed (offline?).`,
+      "network",
+    );
   }
   if (!response.ok || !response.body) {
-    throw new ModelLoadError(`Could not download the model from ${url}: the server answered ${response.status}.`, "network");
+    throw new ModelLoadError(
+      `Could not download the model from ${url}: the server answered ${response.status}.`,
+      "network",
+    );
   }
   const header = Number(response.headers.get("content-length"));
   const totalBytes = Number.isFinite(header) && header > 0 ? header : undefined;
@@ -45,9 +55,12 @@ async function download(url: string, onProgress: (p: LoadProgress) => void, sign
       loadedBytes += value.length;
       onProgress({ phase: "download", loadedBytes, ...(totalBytes ? { totalBytes } : {}), fromCache: false });
     }
-  } catch (e) {
+  } catch (_e) {
     if (signal?.aborted) throw new ModelLoadError("The download was cancelled.", "aborted");
-    throw new ModelLoadError(`The model download from ${url} was interrupted after ${loadedBytes} bytes.`, "network");
+    throw new ModelLoadError(
+      `The model download from ${url} was interrupted after ${loadedBytes} bytes.`,
+      "network",
+    );
   }
   return new Blob(parts);
 }

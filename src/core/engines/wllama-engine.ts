@@ -47,9 +47,16 @@ export class WllamaEngine implements LocalEngine {
 
   constructor(private readonly options: WllamaEngineOptions) {}
 
-  async load(model: ModelSpec, onProgress?: (p: LoadProgress) => void, signal?: AbortSignal): Promise<EngineInfo> {
+  async load(
+    model: ModelSpec,
+    onProgress?: (p: LoadProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<EngineInfo> {
     if (model.kind !== "gguf") {
-      throw new ModelLoadError(`The CPU engine runs GGUF models; "${model.label}" is an MLC (WebGPU) model.`, "unsupported");
+      throw new ModelLoadError(
+        `The CPU engine runs GGUF models; "${model.label}" is an MLC (WebGPU) model.`,
+        "unsupported",
+      );
     }
     const file = await fetchModelFile(model.url, {
       validate: inspectGguf,
@@ -61,7 +68,10 @@ export class WllamaEngine implements LocalEngine {
     const summary = await inspectGguf(file.blob);
     await this.unload();
     onProgress?.({ phase: "load", loadedBytes: 0, totalBytes: file.blob.size, fromCache: file.fromCache });
-    const wllama = new Wllama({ default: this.options.wasmUrl }, { suppressNativeLog: true, logger: quietLogger });
+    const wllama = new Wllama(
+      { default: this.options.wasmUrl },
+      { suppressNativeLog: true, logger: quietLogger },
+    );
     try {
       await wllama.loadModel([file.blob], {
         n_ctx: Math.min(this.options.contextLength ?? 4096, summary.contextLength),
@@ -71,11 +81,19 @@ export class WllamaEngine implements LocalEngine {
       await wllama.exit().catch(() => {});
       throw new ModelLoadError(`The CPU engine could not load "${model.label}": ${String(e)}`, "engine");
     }
-    onProgress?.({ phase: "load", loadedBytes: file.blob.size, totalBytes: file.blob.size, fromCache: file.fromCache });
+    onProgress?.({
+      phase: "load",
+      loadedBytes: file.blob.size,
+      totalBytes: file.blob.size,
+      fromCache: file.fromCache,
+    });
     const ctx = wllama.getLoadedContextInfo();
     this.wllama = wllama;
     // No bos_token: llama.cpp's tokenizer adds BOS itself when the model asks for it.
-    this.template = new ChatTemplate(wllama.getChatTemplate(), summary.eosToken ? { eos_token: summary.eosToken } : {});
+    this.template = new ChatTemplate(
+      wllama.getChatTemplate(),
+      summary.eosToken ? { eos_token: summary.eosToken } : {},
+    );
     this.info = {
       backend: "wllama",
       modelId: model.id,
@@ -85,7 +103,10 @@ export class WllamaEngine implements LocalEngine {
     return this.info;
   }
 
-  async *generate(messages: readonly ChatMessage[], options: GenerateOptions = {}): AsyncIterable<TokenChunk> {
+  async *generate(
+    messages: readonly ChatMessage[],
+    options: GenerateOptions = {},
+  ): AsyncIterable<TokenChunk> {
     const wllama = this.wllama;
     if (!wllama || !this.template) throw new Error("No model is loaded in the CPU engine.");
     const { signal } = options;
@@ -98,7 +119,8 @@ export class WllamaEngine implements LocalEngine {
       logprobs: 1,
       temperature: options.temperature ?? 0.7,
       max_tokens: options.maxTokens ?? 512,
-      logit_bias: logitBias,
+      // The OpenAI-style map form is what the server reads; the typings intersect it with an array form.
+      logit_bias: logitBias as never,
       ...(signal ? { abortSignal: signal } : {}),
     });
     try {
@@ -106,7 +128,8 @@ export class WllamaEngine implements LocalEngine {
         const choice = chunk.choices[0];
         if (!choice) continue;
         // The typings say null, but with `logprobs` set each chunk lists its tokens' ids.
-        const tokens = (choice.logprobs as unknown as { content?: CompletionLogprob[] } | null)?.content ?? [];
+        const tokens =
+          (choice.logprobs as unknown as { content?: CompletionLogprob[] } | null)?.content ?? [];
         if (tokens.length === 0) {
           if (choice.text) yield { text: choice.text };
           continue;

@@ -55,7 +55,11 @@ export const gguf = {
     itemType: GgufValueType.STRING,
     value,
   }),
-  i32s: (value: readonly number[]): GgufValue => ({ type: GgufValueType.ARRAY, itemType: GgufValueType.INT32, value }),
+  i32s: (value: readonly number[]): GgufValue => ({
+    type: GgufValueType.ARRAY,
+    itemType: GgufValueType.INT32,
+    value,
+  }),
 };
 
 export interface GgufTensor {
@@ -136,17 +140,23 @@ class ByteWriter {
 function writeScalar(w: ByteWriter, type: GgufValueType, v: number | string | boolean | bigint): void {
   switch (type) {
     case GgufValueType.STRING:
-      return w.str(v as string);
+      w.str(v as string);
+      return;
     case GgufValueType.UINT32:
-      return w.u32(v as number);
+      w.u32(v as number);
+      return;
     case GgufValueType.INT32:
-      return w.i32(v as number);
+      w.i32(v as number);
+      return;
     case GgufValueType.FLOAT32:
-      return w.f32(v as number);
+      w.f32(v as number);
+      return;
     case GgufValueType.UINT64:
-      return w.u64(v as bigint);
+      w.u64(v as bigint);
+      return;
     case GgufValueType.BOOL:
-      return w.u8(v ? 1 : 0);
+      w.u8(v ? 1 : 0);
+      return;
     default:
       throw new Error(`GGUF writer: unsupported scalar type ${type}`);
   }
@@ -209,7 +219,9 @@ function encodeTensor(t: GgufTensor): Uint8Array {
   const values = t.data();
   const expected = t.shape.reduce((a, b) => a * b, 1);
   if (values.length !== expected) {
-    throw new Error(`GGUF writer: tensor ${t.name} has ${values.length} values, shape [${t.shape}] needs ${expected}`);
+    throw new Error(
+      `GGUF writer: tensor ${t.name} has ${values.length} values, shape [${t.shape}] needs ${expected}`,
+    );
   }
   const out = new Uint8Array(tensorByteSize(t));
   const view = new DataView(out.buffer);

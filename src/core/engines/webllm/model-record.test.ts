@@ -19,7 +19,9 @@ describe("web-llm model records", () => {
       expect(spec.record.model_lib).toBe(official.model_lib);
       expect(libraryUrl("Qwen2-0.5B-Instruct", quant)).toBe(official.model_lib);
     }
-    expect(prebuiltModel("Llama-3.2-1B-Instruct", "q4f16_1").record.required_features).toEqual(["shader-f16"]);
+    expect(prebuiltModel("Llama-3.2-1B-Instruct", "q4f16_1").record.required_features).toEqual([
+      "shader-f16",
+    ]);
     expect(prebuiltModel("Llama-3.2-1B-Instruct", "q4f32_1").record.required_features).toBeUndefined();
   });
 
@@ -41,7 +43,12 @@ describe("web-llm model records", () => {
 
   it("rejects a relative weights URL, which web-llm cannot load", () => {
     expect(() =>
-      customModel({ weightsUrl: "/models/x", id: "x", family: "Qwen2.5-0.5B-Instruct", quantization: "q4f32_1" }),
+      customModel({
+        weightsUrl: "/models/x",
+        id: "x",
+        family: "Qwen2.5-0.5B-Instruct",
+        quantization: "q4f32_1",
+      }),
     ).toThrow(/absolute weights URL/);
   });
 });

@@ -40,7 +40,9 @@ export function prebuiltModel(family: PrebuiltFamily, quantization: MlcQuantizat
       model_lib: record.model_lib,
       ...requiredFeatures(quantization),
       ...(record.vram_required_MB ? { vram_required_MB: record.vram_required_MB } : {}),
-      ...(record.low_resource_required !== undefined ? { low_resource_required: record.low_resource_required } : {}),
+      ...(record.low_resource_required !== undefined
+        ? { low_resource_required: record.low_resource_required }
+        : {}),
       ...(record.overrides ? { overrides: { ...record.overrides } } : {}),
     },
   };

@@ -48,14 +48,24 @@ export class WebLLMEngine implements LocalEngine {
 
   constructor(private readonly cacheBackend: AppConfig["cacheBackend"] = "cache") {}
 
-  async load(model: ModelSpec, onProgress?: (p: LoadProgress) => void, signal?: AbortSignal): Promise<EngineInfo> {
+  async load(
+    model: ModelSpec,
+    onProgress?: (p: LoadProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<EngineInfo> {
     if (model.kind !== "mlc") {
-      throw new ModelLoadError(`The WebGPU engine runs MLC models; "${model.label}" is a GGUF (CPU) model.`, "unsupported");
+      throw new ModelLoadError(
+        `The WebGPU engine runs MLC models; "${model.label}" is a GGUF (CPU) model.`,
+        "unsupported",
+      );
     }
     await this.unload();
     const modelId = model.record.model_id;
     const engine = new MLCEngine({
-      appConfig: { model_list: [model.record as AppConfig["model_list"][number]], cacheBackend: this.cacheBackend },
+      appConfig: {
+        model_list: [model.record as AppConfig["model_list"][number]],
+        cacheBackend: this.cacheBackend,
+      },
       logitProcessorRegistry: new Map([[modelId, this.recorder]]),
       initProgressCallback: (r) =>
         // web-llm reports a fraction, not bytes; scale it to the record's size estimate.
@@ -85,7 +95,10 @@ export class WebLLMEngine implements LocalEngine {
     return this.info;
   }
 
-  async *generate(messages: readonly ChatMessage[], options: GenerateOptions = {}): AsyncIterable<TokenChunk> {
+  async *generate(
+    messages: readonly ChatMessage[],
+    options: GenerateOptions = {},
+  ): AsyncIterable<TokenChunk> {
     const engine = this.engine;
     if (!engine) throw new Error("No model is loaded in the WebGPU engine.");
     const { signal } = options;

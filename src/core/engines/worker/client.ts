@@ -15,7 +15,8 @@ import type { EngineRequest, EngineResponse, MessageEndpoint, SerializedError } 
 type Listener = (m: EngineResponse) => void;
 
 function toError(e: SerializedError): Error {
-  if (e.name === "ModelLoadError" && e.code) return new ModelLoadError(e.message, e.code as ModelLoadError["code"]);
+  if (e.name === "ModelLoadError" && e.code)
+    return new ModelLoadError(e.message, e.code as ModelLoadError["code"]);
   const err = new Error(e.message);
   err.name = e.name;
   return err;
@@ -55,7 +56,10 @@ export class WorkerEngineClient implements LocalEngine {
     });
   }
 
-  async *generate(messages: readonly ChatMessage[], options: GenerateOptions = {}): AsyncIterable<TokenChunk> {
+  async *generate(
+    messages: readonly ChatMessage[],
+    options: GenerateOptions = {},
+  ): AsyncIterable<TokenChunk> {
     const { signal, ...rest } = options;
     if (signal?.aborted) return;
     const id = this.nextId++;

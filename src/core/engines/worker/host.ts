@@ -19,7 +19,10 @@ export function serveEngine(endpoint: MessageEndpoint, engine: LocalEngine): () 
         );
         send({ v: 1, id: req.id, type: "loaded", info });
       } else if (req.type === "generate") {
-        for await (const chunk of engine.generate(req.messages, { ...req.options, signal: controller.signal })) {
+        for await (const chunk of engine.generate(req.messages, {
+          ...req.options,
+          signal: controller.signal,
+        })) {
           send({ v: 1, id: req.id, type: "chunk", chunk });
         }
         send({ v: 1, id: req.id, type: "done" });
@@ -36,7 +39,7 @@ export function serveEngine(endpoint: MessageEndpoint, engine: LocalEngine): () 
 
   const listener = (event: MessageEvent) => {
     const req = event.data as EngineRequest;
-    if (!req || req.v !== 1 || typeof req.id !== "number") return;
+    if (req?.v !== 1 || typeof req.id !== "number") return;
     if (req.type === "abort") running.get(req.id)?.abort();
     else void handle(req);
   };

@@ -25,7 +25,10 @@ class CountingEngine implements LocalEngine {
     this.info = { backend: "webllm", modelId: model.id, offloadTokenId: 42 };
     return this.info;
   }
-  async *generate(messages: readonly ChatMessage[], options: GenerateOptions = {}): AsyncIterable<TokenChunk> {
+  async *generate(
+    messages: readonly ChatMessage[],
+    options: GenerateOptions = {},
+  ): AsyncIterable<TokenChunk> {
     this.seenOptions = options;
     for (let i = 0; i < 1000; i++) {
       if (options.signal?.aborted) {
@@ -49,7 +52,11 @@ function pair() {
   const client = new WorkerEngineClient(port2 as unknown as MessageEndpoint);
   (port1 as unknown as { start(): void }).start();
   (port2 as unknown as { start(): void }).start();
-  return { engine, client, close: () => (port1.close(), port2.close()) };
+  const close = () => {
+    port1.close();
+    port2.close();
+  };
+  return { engine, client, close };
 }
 
 const model: ModelSpec = { kind: "gguf", id: "m", url: "/m.gguf", label: "m" };
