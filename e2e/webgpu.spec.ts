@@ -1,0 +1,35 @@
+/**
+ * The engine choice on a browser with WebGPU: Chromium's software adapter (SwiftShader) has no
+ * shader-f16, so the probe must pick web-llm with q4f32 weights. The web-llm model library cannot
+ * be downloaded here (no internet), so loading one must fail with a clear error through the real
+ * worker, and the bundled GGUF model still runs on the CPU engine.
+ */
+
+import { CHROMIUM_ARGS } from "../playwright.config";
+import { expect, test } from "./fixtures/app";
+
+test.use({
+  launchOptions: { executablePath: "/usr/bin/chromium", args: [...CHROMIUM_ARGS, "--enable-unsafe-webgpu"] },
+});
+
+test("software WebGPU without shader-f16 picks web-llm q4f32 weights", async ({ page, openApp }) => {
+  await openApp();
+  const choice = page.getByTestId("engine-choice");
+  await expect(choice).toHaveAttribute("data-backend", "webllm");
+  await expect(choice).toContainText("q4f32");
+  await expect(page.getByRole("combobox", { name: "Model", exact: true })).toContainText(
+    "Qwen2.5-0.5B-Instruct (q4f32_1, WebGPU)",
+  );
+  await expect(page.getByTestId("model-status")).toContainText("on wllama");
+});
+
+test("a web-llm model that cannot be fetched fails clearly through the worker", async ({ page, openApp }) => {
+  await openApp();
+  await page
+    .getByRole("combobox", { name: "Model", exact: true })
+    .selectOption("Qwen2.5-0.5B-Instruct-q4f32_1-MLC");
+  await page.getByRole("button", { name: "Load", exact: true }).click();
+  const status = page.getByTestId("model-status");
+  await expect(status).toHaveAttribute("data-state", "error", { timeout: 45_000 });
+  await expect(status).toContainText("The WebGPU engine could not load");
+});

@@ -1,0 +1,65 @@
+/**
+ * The model catalogue: the bundled demo model (GGUF, runs anywhere on the CPU engine) and
+ * web-llm's prebuilt Qwen2.5 / Llama-3.2 models for WebGPU devices.
+ */
+
+import type { EngineChoice } from "./engines/capabilities";
+import type { GgufModelSpec, ModelSpec } from "./engines/types";
+import { PAPER_OFFLOAD_TAG } from "./offload";
+
+export interface CatalogueEntry {
+  spec: ModelSpec;
+  /** Approximate download size in bytes. */
+  sizeBytes: number;
+  /** The model was not post-trained with `<|offload|>`: the system prompt asks for the paper's tag. */
+  promptedEscalation: boolean;
+  description: string;
+}
+
+/** Instruction that lets a model without the offload token escalate by text. */
+export const PROMPTED_ESCALATION_INSTRUCTION = `If a request is beyond what you can answer reliably (for example exact arithmetic, recent facts or long reasoning), reply with exactly ${PAPER_OFFLOAD_TAG} and nothing else.`;
+
+export function demoModel(baseUrl: string): GgufModelSpec {
+  return {
+    kind: "gguf",
+    id: "tandem-demo",
+    url: new URL("models/tandem-demo.gguf", baseUrl).href,
+    label: "Tandem demo (tiny, bundled)",
+  };
+}
+
+/** A GGUF file at any URL (our exports, or any llama.cpp model); escalation is prompted unless it has the token. */
+export function customGgufEntry(url: string, baseUrl: string): CatalogueEntry {
+  const href = new URL(url, baseUrl).href;
+  const name = decodeURIComponent(href.split("/").pop() || href);
+  return {
+    spec: { kind: "gguf", id: `custom:${href}`, url: href, label: name },
+    sizeBytes: 0,
+    promptedEscalation: true,
+    description: "A GGUF model from a URL.",
+  };
+}
+
+export async function catalogue(choice: EngineChoice, baseUrl: string): Promise<CatalogueEntry[]> {
+  const entries: CatalogueEntry[] = [
+    {
+      spec: demoModel(baseUrl),
+      sizeBytes: 270_304,
+      promptedEscalation: false,
+      description: "Bundled and offline. Chats a little; hands anything with numbers to the cloud.",
+    },
+  ];
+  if (choice.backend !== "webllm") return entries;
+  // web-llm is large: load its catalogue only on devices that can run it.
+  const { prebuiltModel } = await import("./engines/webllm/model-record");
+  for (const family of ["Qwen2.5-0.5B-Instruct", "Qwen2.5-1.5B-Instruct", "Llama-3.2-1B-Instruct"] as const) {
+    const spec = prebuiltModel(family, choice.quantization);
+    entries.push({
+      spec,
+      sizeBytes: Math.round((spec.kind === "mlc" ? (spec.record.vram_required_MB ?? 0) : 0) * 1e6),
+      promptedEscalation: true,
+      description: "web-llm prebuilt weights (downloaded once, then cached). Escalates when prompted.",
+    });
+  }
+  return entries;
+}
