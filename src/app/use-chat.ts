@@ -34,8 +34,10 @@ export function useChat() {
   const controller = useRef<AbortController>(undefined);
   const nextId = useRef(1);
 
-  const update = (id: number, f: (t: Turn) => Turn) =>
-    setTurns((ts) => ts.map((t) => (t.id === id ? f(t) : t)));
+  const update = useCallback(
+    (id: number, f: (t: Turn) => Turn) => setTurns((ts) => ts.map((t) => (t.id === id ? f(t) : t))),
+    [],
+  );
 
   const run = useCallback(
     async (router: Router, messages: ChatMessage[], policy: RoutingPolicy, id: number) => {
