@@ -74,7 +74,7 @@ export function useChat() {
         }));
       }
     },
-    [],
+    [update],
   );
 
   const send = useCallback(
@@ -105,7 +105,7 @@ export function useChat() {
       }));
       return run(router, messages, { ...policy, mode: "local" }, id);
     },
-    [turns, run],
+    [turns, run, update],
   );
 
   const stop = useCallback(() => controller.current?.abort(), []);
