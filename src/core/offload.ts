@@ -74,8 +74,12 @@ export class OffloadDetector {
   private pending = "";
   private shown = "";
   private found: DetectedMarker | undefined;
+  /** A marker can only start at one of these characters: text without them is released at once. */
+  private readonly starts: ReadonlySet<string>;
 
-  constructor(private readonly spec: OffloadMarkerSpec) {}
+  constructor(private readonly spec: OffloadMarkerSpec) {
+    this.starts = new Set(spec.textMarkers.map((m) => m.trimStart()[0]!));
+  }
 
   get marker(): DetectedMarker | undefined {
     return this.found;
@@ -95,6 +99,7 @@ export class OffloadDetector {
       return { text: released, marker: this.found };
     }
     this.pending += chunk.text;
+    if (!this.mayHoldMarker()) return { text: this.release(this.pending.length) };
     const full = this.firstFullMatch();
     if (full) {
       const released = this.release(full.start);
@@ -109,6 +114,11 @@ export class OffloadDetector {
   end(): DetectorStep {
     if (this.found) return { text: "" };
     return { text: this.release(this.pending.length) };
+  }
+
+  private mayHoldMarker(): boolean {
+    for (const ch of this.pending) if (this.starts.has(ch)) return true;
+    return false;
   }
 
   private release(count: number): string {

@@ -3,10 +3,11 @@
  * browsers without WebGPU. wllama runs its wasm in its own worker, so the page stays responsive.
  */
 
-import { Wllama, type WllamaLogger } from "@wllama/wllama";
+import { type RawCompletionChunk, Wllama, type WllamaLogger } from "@wllama/wllama";
 import { ChatTemplate } from "./chat-template";
 import { inspectGguf } from "./gguf-header";
 import { fetchModelFile } from "./model-file";
+import { chunksFor } from "./token-chunks";
 import {
   type ChatMessage,
   type EngineInfo,
@@ -29,6 +30,18 @@ export interface WllamaEngineOptions {
 
 interface CompletionLogprob {
   id: number;
+}
+
+/** One raw-completion chunk as token chunks. */
+function chunksOf(chunk: RawCompletionChunk): TokenChunk[] {
+  const choice = chunk.choices[0];
+  if (!choice) return [];
+  // The typings say null, but with `logprobs` set each chunk lists its tokens' ids.
+  const tokens = (choice.logprobs as unknown as { content?: CompletionLogprob[] } | null)?.content ?? [];
+  return chunksFor(
+    choice.text,
+    tokens.map((t) => t.id),
+  );
 }
 
 const quietLogger: WllamaLogger = {
@@ -113,33 +126,55 @@ export class WllamaEngine implements LocalEngine {
     if (signal?.aborted) return;
     const logitBias: Record<string, number> = {};
     for (const [id, bias] of Object.entries(options.logitBias ?? {})) logitBias[id] = bias;
-    const stream = await wllama.createCompletion({
-      prompt: this.template.render(messages),
-      stream: true,
-      logprobs: 1,
-      temperature: options.temperature ?? 0.7,
-      max_tokens: options.maxTokens ?? 512,
-      // The OpenAI-style map form is what the server reads; the typings intersect it with an array form.
-      logit_bias: logitBias as never,
-      ...(signal ? { abortSignal: signal } : {}),
-    });
+    // The onData form keeps the completion's promise in our hands: stopping early aborts it and
+    // its rejection is handled here instead of surfacing as an unhandled rejection.
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    signal?.addEventListener("abort", stop, { once: true });
+    const queue: RawCompletionChunk[] = [];
+    let wake: (() => void) | undefined;
+    let finished = false;
+    let failure: unknown;
+    const settle = () => {
+      finished = true;
+      wake?.();
+    };
+    wllama
+      .createCompletion({
+        prompt: this.template.render(messages),
+        stream: true,
+        logprobs: 1,
+        temperature: options.temperature ?? 0.7,
+        max_tokens: options.maxTokens ?? 512,
+        // The OpenAI-style map form is what the server reads; the typings intersect it with an array form.
+        logit_bias: logitBias as never,
+        abortSignal: controller.signal,
+        onData: (chunk: RawCompletionChunk) => {
+          queue.push(chunk);
+          wake?.();
+        },
+      })
+      .then(settle, (e: unknown) => {
+        failure = e;
+        settle();
+      });
     try {
-      for await (const chunk of stream) {
-        const choice = chunk.choices[0];
-        if (!choice) continue;
-        // The typings say null, but with `logprobs` set each chunk lists its tokens' ids.
-        const tokens =
-          (choice.logprobs as unknown as { content?: CompletionLogprob[] } | null)?.content ?? [];
-        if (tokens.length === 0) {
-          if (choice.text) yield { text: choice.text };
+      for (;;) {
+        const chunk = queue.shift();
+        if (!chunk) {
+          if (finished) break;
+          await new Promise<void>((r) => {
+            wake = r;
+          });
+          wake = undefined;
           continue;
         }
-        for (let i = 0; i < tokens.length - 1; i++) yield { text: "", tokenId: tokens[i]!.id };
-        yield { text: choice.text, tokenId: tokens[tokens.length - 1]!.id };
+        yield* chunksOf(chunk);
       }
-    } catch (e) {
-      if (signal?.aborted) return;
-      throw e;
+      if (failure !== undefined && !controller.signal.aborted) throw failure;
+    } finally {
+      signal?.removeEventListener("abort", stop);
+      if (!finished) controller.abort();
     }
   }
 

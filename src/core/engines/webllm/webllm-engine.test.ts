@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { chunksFor, SampledTokenRecorder } from "./webllm-engine";
+import { chunksFor } from "../token-chunks";
+import { SampledTokenRecorder } from "./webllm-engine";
 
 describe("web-llm token-id plumbing", () => {
   it("records sampled ids without touching logits", () => {

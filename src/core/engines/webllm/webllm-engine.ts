@@ -5,6 +5,7 @@
  */
 
 import { type AppConfig, type LogitProcessor, MLCEngine } from "@mlc-ai/web-llm";
+import { chunksFor } from "../token-chunks";
 import {
   type ChatMessage,
   type EngineInfo,
@@ -33,12 +34,6 @@ export class SampledTokenRecorder implements LogitProcessor {
     this.ids = [];
     return out;
   }
-}
-
-/** Turns one stream delta plus the ids sampled for it into chunks, the text on the last one. */
-export function chunksFor(text: string, ids: number[]): TokenChunk[] {
-  if (ids.length === 0) return text ? [{ text }] : [];
-  return ids.map((tokenId, i) => ({ text: i === ids.length - 1 ? text : "", tokenId }));
 }
 
 export class WebLLMEngine implements LocalEngine {
