@@ -124,8 +124,7 @@ export class WllamaEngine implements LocalEngine {
     if (!wllama || !this.template) throw new Error("No model is loaded in the CPU engine.");
     const { signal } = options;
     if (signal?.aborted) return;
-    const logitBias: Record<string, number> = {};
-    for (const [id, bias] of Object.entries(options.logitBias ?? {})) logitBias[id] = bias;
+    const logitBias: Record<string, number> = { ...options.logitBias };
     // The onData form keeps the completion's promise in our hands: stopping early aborts it and
     // its rejection is handled here instead of surfacing as an unhandled rejection.
     const controller = new AbortController();

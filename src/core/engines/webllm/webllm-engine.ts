@@ -98,8 +98,7 @@ export class WebLLMEngine implements LocalEngine {
     if (!engine) throw new Error("No model is loaded in the WebGPU engine.");
     const { signal } = options;
     if (signal?.aborted) return;
-    const logitBias: Record<string, number> = {};
-    for (const [id, bias] of Object.entries(options.logitBias ?? {})) logitBias[id] = bias;
+    const logitBias: Record<string, number> = { ...options.logitBias };
     this.recorder.resetState();
     const stream = await engine.chat.completions.create({
       messages: messages.map((m) => ({ role: m.role, content: m.content })) as never,
