@@ -10,6 +10,9 @@ export const CHROMIUM_ARGS = [
 ];
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
+/** The fake Anthropic API behind the server's proxy (stands in for the real cloud: no internet). */
+export const PROXY_UPSTREAM_PORT = 8788;
+export const PROXY_KEY = "sk-ant-server-side-test-key";
 
 export default defineConfig({
   testDir: "e2e",
@@ -27,10 +30,26 @@ export default defineConfig({
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS },
     trace: "retain-on-failure",
   },
-  webServer: {
-    command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
-    url: `http://127.0.0.1:${PORT}/`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
-  },
+  webServer: [
+    {
+      command: `npx tsx e2e/fixtures/fake-cloud/cli.ts ${PROXY_UPSTREAM_PORT}`,
+      url: `http://127.0.0.1:${PROXY_UPSTREAM_PORT}/__admin/requests`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 30_000,
+    },
+    {
+      // The real server (the README's `npm start` minus the build), proxying to the fake cloud.
+      command: "npx tsx server/main.ts",
+      url: `http://127.0.0.1:${PORT}/healthz`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+      env: {
+        PORT: String(PORT),
+        ANTHROPIC_API_KEY: PROXY_KEY,
+        ANTHROPIC_BASE_URL: `http://127.0.0.1:${PROXY_UPSTREAM_PORT}`,
+        TANDEM_MODELS: "claude-haiku-4-5",
+        TANDEM_REQUESTS_PER_MINUTE: "600",
+      },
+    },
+  ],
 });

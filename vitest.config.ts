@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "e2e/fixtures/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "server/**/*.test.ts", "e2e/fixtures/**/*.test.ts"],
     environment: "node",
   },
 });

@@ -7,6 +7,7 @@ import { ConsentDialog } from "./components/ConsentDialog";
 import { ModelBar } from "./components/ModelBar";
 import { SettingsPanel } from "./components/SettingsPanel";
 import { TurnView } from "./components/TurnView";
+import { useServerCloud } from "./server-cloud";
 import { cloudConfigOf, loadSettings, type Settings, saveSettings } from "./settings";
 import { useChat } from "./use-chat";
 import { useLocalModel } from "./use-local-model";
@@ -30,9 +31,13 @@ export function App() {
     saveSettings(s);
   };
 
+  const serverCloud = useServerCloud();
   const cloudError = useRef<string>(undefined);
   const cloud = useMemo(() => {
-    const config = cloudConfigOf(settings);
+    const config = cloudConfigOf(
+      settings,
+      serverCloud.state === "available" ? serverCloud.baseURL : undefined,
+    );
     cloudError.current = undefined;
     if (!config) return undefined;
     try {
@@ -41,7 +46,7 @@ export function App() {
       cloudError.current = e instanceof Error ? e.message : String(e);
       return undefined;
     }
-  }, [settings]);
+  }, [settings, serverCloud]);
 
   // Load the chosen model once the device has been probed (the bundled demo needs no network).
   const { entries, load, status } = model;
@@ -118,7 +123,8 @@ export function App() {
           ? "Privacy mode: nothing leaves this device."
           : cloud
             ? `Cloud: ${cloud.config.model} via ${cloud.config.mode === "proxy" ? "server" : "your key"}`
-            : (cloudError.current ?? "No cloud configured: everything is answered on this device.")}
+            : (cloudError.current ??
+              `No cloud configured (${serverCloud.state === "unavailable" ? serverCloud.why : "checking the server"}): everything is answered on this device.`)}
       </p>
       <section className="conversation" aria-live="polite">
         {chat.turns.map((t) => (

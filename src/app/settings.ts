@@ -13,7 +13,7 @@ export interface Settings {
   budgetWindow: number;
   cloud: {
     mode: CloudConfig["mode"];
-    /** Empty: no cloud configured. */
+    /** Empty: this server's proxy, when it offers one. */
     baseURL: string;
     /** Direct mode only; stored in this browser only. */
     apiKey: string;
@@ -55,8 +55,12 @@ export function saveSettings(settings: Settings, storage: Storage = localStorage
 }
 
 /** The cloud config the router uses, or undefined when none is set up. */
-export function cloudConfigOf(s: Settings): CloudConfig | undefined {
-  if (!s.cloud.baseURL.trim()) return undefined;
+export function cloudConfigOf(s: Settings, serverProxy: string | undefined): CloudConfig | undefined {
+  if (!s.cloud.baseURL.trim()) {
+    return s.cloud.mode === "proxy" && serverProxy
+      ? { mode: "proxy", baseURL: serverProxy, model: s.cloud.model }
+      : undefined;
+  }
   if (s.cloud.mode === "direct" && !s.cloud.apiKey.trim()) return undefined;
   return {
     mode: s.cloud.mode,

@@ -1,0 +1,86 @@
+/** The server's routes: health, the cloud proxy, and the built app as static files. */
+
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { type Context, Hono } from "hono";
+import { compress } from "hono/compress";
+import { cors } from "hono/cors";
+import type { ServerConfig } from "./config";
+import { staticHeaders } from "./headers";
+import { InMemoryLimitStore, type LimitStore } from "./limits";
+import { jsonLogger, type Logger } from "./log";
+import { anthropicError, messagesProxy } from "./proxy";
+
+export interface AppDeps {
+  limits?: LimitStore;
+  log?: Logger;
+  now?: () => number;
+}
+
+export function createApp(config: ServerConfig, deps: AppDeps = {}) {
+  const log = deps.log ?? jsonLogger();
+  const limits = deps.limits ?? new InMemoryLimitStore();
+  const inFlight = { count: 0 };
+  const started = Date.now();
+  const clientOf = (c: Context): string => {
+    if (config.trustProxy) {
+      const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+      if (forwarded) return forwarded;
+    }
+    try {
+      return getConnInfo(c).remote.address ?? "unknown";
+    } catch {
+      return "unknown";
+    }
+  };
+
+  const app = new Hono();
+  app.get("/healthz", (c) =>
+    c.json({
+      status: "ok",
+      cloudConfigured: Boolean(config.apiKey),
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+    }),
+  );
+
+  app.use(
+    "/api/cloud/*",
+    cors({
+      origin: (origin) => (config.allowedOrigins.includes(origin) ? origin : null),
+      allowHeaders: [
+        "content-type",
+        "anthropic-version",
+        "anthropic-beta",
+        "authorization",
+        "x-api-key",
+        "x-stainless-*",
+      ],
+      allowMethods: ["GET", "POST", "OPTIONS"],
+      exposeHeaders: ["request-id", "retry-after"],
+      maxAge: 600,
+    }),
+  );
+  app.get("/api/cloud/status", (c) =>
+    c.json({ configured: Boolean(config.apiKey), models: config.models, maxTokensCap: config.maxTokensCap }),
+  );
+  app.post(
+    "/api/cloud/v1/messages",
+    messagesProxy({ config, limits, log, clientOf, inFlight, ...(deps.now ? { now: deps.now } : {}) }),
+  );
+  app.all("/api/*", () => anthropicError(404, "not_found_error", "No such API route on this server."));
+
+  app.use("*", compress());
+  app.use(
+    "*",
+    serveStatic({
+      root: config.publicDir,
+      onFound: (path, c) => {
+        for (const [k, v] of Object.entries(staticHeaders(new URL(c.req.url).pathname, config)))
+          c.header(k, v);
+        if (path.endsWith(".gguf")) c.header("content-type", "application/octet-stream");
+      },
+    }),
+  );
+  app.notFound((c) => c.text("Not found", 404));
+  return { app, inFlight };
+}

@@ -1,0 +1,157 @@
+/**
+ * Server configuration from the environment and an optional JSON file (TANDEM_CONFIG), validated
+ * at start: a bad value stops the server with a message naming the setting.
+ */
+
+import { readFileSync } from "node:fs";
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** Folder of the built app (index.html, assets/, models/). */
+  publicDir: string;
+  /** Upstream key; absent = the cloud is not configured and the app runs locally. */
+  apiKey?: string;
+  /** Anthropic or any compatible endpoint. */
+  upstreamURL: string;
+  /** Origins allowed to call the proxy (the server's own origin is always allowed). */
+  allowedOrigins: string[];
+  /** Origins allowed to frame the app (the widget); "'self'" is always allowed. */
+  embedOrigins: string[];
+  /** When non-empty, proxy callers must present one of these tokens. */
+  siteTokens: string[];
+  requestsPerMinute: number;
+  dailyTokenBudget: number;
+  maxBodyBytes: number;
+  models: string[];
+  maxTokensCap: number;
+  maxMessages: number;
+  /** Until the upstream answers with headers. */
+  upstreamTimeoutMs: number;
+  /** Longest silence allowed while a stream flows. */
+  streamIdleTimeoutMs: number;
+  /** Client must send its request within this. */
+  requestTimeoutMs: number;
+  shutdownGraceMs: number;
+  logBodies: boolean;
+  crossOriginIsolation: boolean;
+  /** Read the client address from X-Forwarded-For (behind a trusted load balancer). */
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type Source = Record<string, unknown>;
+
+const DEFAULTS: Omit<ServerConfig, "apiKey"> = {
+  host: "127.0.0.1",
+  port: 4173,
+  publicDir: "dist",
+  upstreamURL: "https://api.anthropic.com",
+  allowedOrigins: [],
+  embedOrigins: [],
+  siteTokens: [],
+  requestsPerMinute: 30,
+  dailyTokenBudget: 200_000,
+  maxBodyBytes: 256 * 1024,
+  models: ["claude-haiku-4-5", "claude-sonnet-4-5"],
+  maxTokensCap: 4096,
+  maxMessages: 200,
+  upstreamTimeoutMs: 60_000,
+  streamIdleTimeoutMs: 30_000,
+  requestTimeoutMs: 30_000,
+  shutdownGraceMs: 30_000,
+  logBodies: false,
+  crossOriginIsolation: false,
+  trustProxy: false,
+};
+
+const ENV_NAMES: Record<keyof ServerConfig, string> = {
+  host: "HOST",
+  port: "PORT",
+  publicDir: "TANDEM_PUBLIC_DIR",
+  apiKey: "ANTHROPIC_API_KEY",
+  upstreamURL: "ANTHROPIC_BASE_URL",
+  allowedOrigins: "TANDEM_ALLOWED_ORIGINS",
+  embedOrigins: "TANDEM_EMBED_ORIGINS",
+  siteTokens: "TANDEM_SITE_TOKENS",
+  requestsPerMinute: "TANDEM_REQUESTS_PER_MINUTE",
+  dailyTokenBudget: "TANDEM_DAILY_TOKEN_BUDGET",
+  maxBodyBytes: "TANDEM_MAX_BODY_BYTES",
+  models: "TANDEM_MODELS",
+  maxTokensCap: "TANDEM_MAX_TOKENS_CAP",
+  maxMessages: "TANDEM_MAX_MESSAGES",
+  upstreamTimeoutMs: "TANDEM_UPSTREAM_TIMEOUT_MS",
+  streamIdleTimeoutMs: "TANDEM_STREAM_IDLE_TIMEOUT_MS",
+  requestTimeoutMs: "TANDEM_REQUEST_TIMEOUT_MS",
+  shutdownGraceMs: "TANDEM_SHUTDOWN_GRACE_MS",
+  logBodies: "TANDEM_LOG_BODIES",
+  crossOriginIsolation: "TANDEM_CROSS_ORIGIN_ISOLATION",
+  trustProxy: "TANDEM_TRUST_PROXY",
+};
+
+function parseValue(key: keyof ServerConfig, raw: unknown): unknown {
+  const name = ENV_NAMES[key];
+  const fallback = key === "apiKey" ? undefined : DEFAULTS[key];
+  if (raw === undefined || raw === "") return fallback;
+  if (Array.isArray(fallback)) {
+    const list = Array.isArray(raw) ? raw.map(String) : String(raw).split(",");
+    return list.map((s) => s.trim()).filter(Boolean);
+  }
+  if (typeof fallback === "number") {
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0)
+      throw new ConfigError(`${name} must be a non-negative number (got "${raw}").`);
+    return n;
+  }
+  if (typeof fallback === "boolean") {
+    if (typeof raw === "boolean") return raw;
+    if (/^(1|true|yes|on)$/i.test(String(raw))) return true;
+    if (/^(0|false|no|off)$/i.test(String(raw))) return false;
+    throw new ConfigError(`${name} must be true or false (got "${raw}").`);
+  }
+  return String(raw);
+}
+
+function checkOrigin(name: string, origin: string): void {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    throw new ConfigError(`${name}: "${origin}" is not an origin like https://example.com.`);
+  }
+  if (url.origin !== origin)
+    throw new ConfigError(`${name}: "${origin}" must be a bare origin (no path), e.g. ${url.origin}.`);
+}
+
+/** Environment variables win over the file; the file wins over defaults. */
+export function loadConfig(env: Source = process.env): ServerConfig {
+  let file: Source = {};
+  const path = env.TANDEM_CONFIG;
+  if (typeof path === "string" && path) {
+    try {
+      file = JSON.parse(readFileSync(path, "utf8")) as Source;
+    } catch (e) {
+      throw new ConfigError(`TANDEM_CONFIG: cannot read ${path}: ${(e as Error).message}`);
+    }
+  }
+  const config: Record<string, unknown> = {};
+  for (const key of Object.keys(ENV_NAMES) as Array<keyof ServerConfig>) {
+    config[key] = parseValue(key, env[ENV_NAMES[key]] ?? file[key]);
+  }
+  const c = config as unknown as ServerConfig;
+  if (!Number.isInteger(c.port) || c.port > 65535)
+    throw new ConfigError(`PORT must be an integer up to 65535 (got ${c.port}).`);
+  try {
+    new URL(c.upstreamURL);
+  } catch {
+    throw new ConfigError(`ANTHROPIC_BASE_URL must be a URL (got "${c.upstreamURL}").`);
+  }
+  for (const o of c.allowedOrigins) checkOrigin(ENV_NAMES.allowedOrigins, o);
+  for (const o of c.embedOrigins) checkOrigin(ENV_NAMES.embedOrigins, o);
+  if (c.models.length === 0) throw new ConfigError("TANDEM_MODELS must list at least one model.");
+  if (c.requestsPerMinute === 0) throw new ConfigError("TANDEM_REQUESTS_PER_MINUTE must be at least 1.");
+  return c;
+}
