@@ -1,0 +1,44 @@
+/** Starts the HTTP server with the timeouts that protect it from slow or stalled clients. */
+
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { type AppDeps, createApp } from "./app";
+import type { ServerConfig } from "./config";
+
+export interface RunningServer {
+  url: string;
+  server: Server;
+  inFlight: { count: number };
+  /** Stops accepting connections and waits for in-flight streams (up to the grace period). */
+  shutdown: () => Promise<void>;
+}
+
+export async function startServer(config: ServerConfig, deps: AppDeps = {}): Promise<RunningServer> {
+  const { app, inFlight } = createApp(config, deps);
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve(
+      {
+        fetch: app.fetch,
+        hostname: config.host,
+        port: config.port,
+        serverOptions: {
+          requestTimeout: config.requestTimeoutMs,
+          headersTimeout: Math.min(config.requestTimeoutMs, 20_000),
+          // Node checks those limits on this interval (30 s by default).
+          connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
+        },
+      },
+      () => resolve(s as Server),
+    );
+  });
+  const { port } = server.address() as AddressInfo;
+  const shutdown = async () => {
+    server.close();
+    server.closeIdleConnections();
+    const deadline = Date.now() + config.shutdownGraceMs;
+    while (inFlight.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    server.closeAllConnections();
+  };
+  return { url: `http://${config.host}:${port}`, server, inFlight, shutdown };
+}
