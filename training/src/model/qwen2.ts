@@ -1,0 +1,225 @@
+/**
+ * The Qwen2 decoder on TensorFlow.js, read top to bottom like the architecture:
+ * token embedding -> N x [RMSNorm -> attention (RoPE, grouped-query, q/k/v bias) -> residual ->
+ * RMSNorm -> SwiGLU MLP -> residual] -> RMSNorm -> logits (tied to the embedding by default).
+ * Parameters carry Hugging Face names, so checkpoints map one to one.
+ *
+ * Two wasm-backend constraints shape the code: the embedding lookup is oneHot(ids) x embedding
+ * (the gradient of gather needs a kernel wasm lacks), and key/value heads are repeated with a
+ * rank-4 tile (tile's gradient stops at rank 4).
+ */
+
+import { tf } from "./backend";
+import { headDim, type Qwen2Config, validateConfig } from "./config";
+
+export type Params = Map<string, tf.Variable>;
+
+const layerName = (i: number, rest: string) => `model.layers.${i}.${rest}`;
+
+/** Every parameter's name and HF shape ([out, in] for projections). */
+export function parameterShapes(c: Qwen2Config): Array<[string, number[]]> {
+  validateConfig(c);
+  const hd = headDim(c);
+  const shapes: Array<[string, number[]]> = [["model.embed_tokens.weight", [c.vocabSize, c.hiddenSize]]];
+  for (let i = 0; i < c.numLayers; i++) {
+    shapes.push(
+      [layerName(i, "input_layernorm.weight"), [c.hiddenSize]],
+      [layerName(i, "self_attn.q_proj.weight"), [c.numHeads * hd, c.hiddenSize]],
+      [layerName(i, "self_attn.k_proj.weight"), [c.numKvHeads * hd, c.hiddenSize]],
+      [layerName(i, "self_attn.v_proj.weight"), [c.numKvHeads * hd, c.hiddenSize]],
+    );
+    if (c.qkvBias) {
+      shapes.push(
+        [layerName(i, "self_attn.q_proj.bias"), [c.numHeads * hd]],
+        [layerName(i, "self_attn.k_proj.bias"), [c.numKvHeads * hd]],
+        [layerName(i, "self_attn.v_proj.bias"), [c.numKvHeads * hd]],
+      );
+    }
+    shapes.push(
+      [layerName(i, "self_attn.o_proj.weight"), [c.hiddenSize, c.numHeads * hd]],
+      [layerName(i, "post_attention_layernorm.weight"), [c.hiddenSize]],
+      [layerName(i, "mlp.gate_proj.weight"), [c.intermediateSize, c.hiddenSize]],
+      [layerName(i, "mlp.up_proj.weight"), [c.intermediateSize, c.hiddenSize]],
+      [layerName(i, "mlp.down_proj.weight"), [c.hiddenSize, c.intermediateSize]],
+    );
+  }
+  shapes.push(["model.norm.weight", [c.hiddenSize]]);
+  if (!c.tieEmbeddings) shapes.push(["lm_head.weight", [c.vocabSize, c.hiddenSize]]);
+  return shapes;
+}
+
+/** Normal(0, 0.02) weights, unit norms, zero biases; reproducible from the seed. */
+export function initParams(c: Qwen2Config, seed: number): Params {
+  const params: Params = new Map();
+  parameterShapes(c).forEach(([name, shape], i) => {
+    const value =
+      name.endsWith("layernorm.weight") || name === "model.norm.weight"
+        ? tf.ones(shape)
+        : name.endsWith(".bias")
+          ? tf.zeros(shape)
+          : tf.randomNormal(shape, 0, 0.02, "float32", seed * 1000 + i);
+    params.set(name, tf.variable(value, true));
+    value.dispose();
+  });
+  return params;
+}
+
+function p(params: Params, name: string): tf.Variable {
+  const v = params.get(name);
+  if (!v) throw new Error(`Missing parameter ${name}`);
+  return v;
+}
+
+function rmsNorm(x: tf.Tensor, weight: tf.Tensor, eps: number): tf.Tensor {
+  const variance = tf.mean(tf.square(x), -1, true);
+  return tf.mul(tf.mul(x, tf.rsqrt(tf.add(variance, eps))), weight);
+}
+
+/** x [..., in] times W^T for an HF weight W [out, in]. */
+function linear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Tensor {
+  const shape = x.shape;
+  const flat = tf.reshape(x, [-1, shape[shape.length - 1]!]);
+  let y = tf.matMul(flat, weight, false, true);
+  if (bias) y = tf.add(y, bias);
+  return tf.reshape(y, [...shape.slice(0, -1), weight.shape[0]!]);
+}
+
+/** cos and sin tables [T, headDim] for positions offset..offset+T-1 (NEOX layout: halves). */
+export function ropeTables(
+  c: Qwen2Config,
+  offset: number,
+  length: number,
+): { cos: tf.Tensor2D; sin: tf.Tensor2D } {
+  const hd = headDim(c);
+  const half = hd / 2;
+  const cos = new Float32Array(length * hd);
+  const sin = new Float32Array(length * hd);
+  for (let t = 0; t < length; t++) {
+    for (let i = 0; i < half; i++) {
+      const angle = (offset + t) * c.ropeTheta ** (-(2 * i) / hd);
+      cos[t * hd + i] = cos[t * hd + i + half] = Math.cos(angle);
+      sin[t * hd + i] = sin[t * hd + i + half] = Math.sin(angle);
+    }
+  }
+  return { cos: tf.tensor2d(cos, [length, hd]), sin: tf.tensor2d(sin, [length, hd]) };
+}
+
+/** x [B, heads, T, hd] rotated: x * cos + rotate_half(x) * sin. */
+function applyRope(x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor): tf.Tensor {
+  const hd = x.shape[3]!;
+  const [x1, x2] = tf.split(x, [hd / 2, hd / 2], 3);
+  const rotated = tf.concat([tf.neg(x2!), x1!], 3);
+  return tf.add(tf.mul(x, cos), tf.mul(rotated, sin));
+}
+
+/** [B, kv, T, hd] -> [B, kv * groups, T, hd], each kv head repeated for its query heads. */
+function repeatKv(x: tf.Tensor, groups: number): tf.Tensor {
+  if (groups === 1) return x;
+  const [b, kv, t, hd] = x.shape as [number, number, number, number];
+  const flat = tf.reshape(x, [b, kv, 1, t * hd]);
+  return tf.reshape(tf.tile(flat, [1, 1, groups, 1]), [b, kv * groups, t, hd]);
+}
+
+/** Keys and values of earlier positions, per layer, for incremental decoding. */
+export interface KvCache {
+  keys: tf.Tensor[];
+  values: tf.Tensor[];
+  length: number;
+}
+
+/**
+ * Logits [B, T, V] for token ids [B, T]. With a cache, the ids continue the cached positions and
+ * the cache is replaced by one that includes them (the caller disposes the old one).
+ */
+export function forward(
+  c: Qwen2Config,
+  params: Params,
+  ids: tf.Tensor2D,
+  cache?: KvCache,
+): { logits: tf.Tensor3D; cache: KvCache } {
+  const [batch, length] = ids.shape;
+  const hd = headDim(c);
+  const groups = c.numHeads / c.numKvHeads;
+  const offset = cache?.length ?? 0;
+  const embed = p(params, "model.embed_tokens.weight");
+  let x: tf.Tensor = tf.reshape(tf.matMul(tf.oneHot(tf.reshape(ids, [-1]), c.vocabSize), embed), [
+    batch,
+    length,
+    c.hiddenSize,
+  ]);
+  const { cos, sin } = ropeTables(c, offset, length);
+  const total = offset + length;
+  // Causal mask over [length, total]: query t sees keys up to offset + t.
+  const maskData = new Float32Array(length * total);
+  for (let t = 0; t < length; t++)
+    for (let k = offset + t + 1; k < total; k++) maskData[t * total + k] = -1e9;
+  const mask = tf.tensor2d(maskData, [length, total]);
+  const keys: tf.Tensor[] = [];
+  const values: tf.Tensor[] = [];
+  const heads = (y: tf.Tensor, n: number) =>
+    tf.transpose(tf.reshape(y, [batch, length, n, hd]), [0, 2, 1, 3]);
+
+  for (let i = 0; i < c.numLayers; i++) {
+    const bias = (proj: string) =>
+      c.qkvBias ? p(params, layerName(i, `self_attn.${proj}.bias`)) : undefined;
+    const h = rmsNorm(x, p(params, layerName(i, "input_layernorm.weight")), c.rmsNormEps);
+    const q = applyRope(
+      heads(linear(h, p(params, layerName(i, "self_attn.q_proj.weight")), bias("q_proj")), c.numHeads),
+      cos,
+      sin,
+    );
+    let k = applyRope(
+      heads(linear(h, p(params, layerName(i, "self_attn.k_proj.weight")), bias("k_proj")), c.numKvHeads),
+      cos,
+      sin,
+    );
+    let v = heads(
+      linear(h, p(params, layerName(i, "self_attn.v_proj.weight")), bias("v_proj")),
+      c.numKvHeads,
+    );
+    if (cache) {
+      k = tf.concat([cache.keys[i]!, k], 2);
+      v = tf.concat([cache.values[i]!, v], 2);
+    }
+    keys.push(k);
+    values.push(v);
+    const scores = tf.add(tf.div(tf.matMul(q, repeatKv(k, groups), false, true), Math.sqrt(hd)), mask);
+    const attended = tf.matMul(tf.softmax(scores), repeatKv(v, groups));
+    const merged = tf.reshape(tf.transpose(attended, [0, 2, 1, 3]), [batch, length, c.numHeads * hd]);
+    x = tf.add(x, linear(merged, p(params, layerName(i, "self_attn.o_proj.weight"))));
+
+    const m = rmsNorm(x, p(params, layerName(i, "post_attention_layernorm.weight")), c.rmsNormEps);
+    const gate = linear(m, p(params, layerName(i, "mlp.gate_proj.weight")));
+    const up = linear(m, p(params, layerName(i, "mlp.up_proj.weight")));
+    x = tf.add(
+      x,
+      linear(tf.mul(tf.mul(gate, tf.sigmoid(gate)), up), p(params, layerName(i, "mlp.down_proj.weight"))),
+    );
+  }
+  x = rmsNorm(x, p(params, "model.norm.weight"), c.rmsNormEps);
+  const head = c.tieEmbeddings ? embed : p(params, "lm_head.weight");
+  const logits = linear(x, head) as tf.Tensor3D;
+  return { logits, cache: { keys, values, length: total } };
+}
+
+export function disposeCache(cache: KvCache | undefined): void {
+  if (!cache) return;
+  for (const t of [...cache.keys, ...cache.values]) t.dispose();
+}
+
+/**
+ * Sum of log-probabilities of `targets` under the model, per sequence. `ids` [B, T] are the inputs,
+ * `targets` [B, T] the next tokens, `mask` [B, T] 1 where a target counts (completion tokens).
+ */
+export function sequenceLogProbs(
+  c: Qwen2Config,
+  params: Params,
+  ids: tf.Tensor2D,
+  targets: tf.Tensor2D,
+  mask: tf.Tensor2D,
+): tf.Tensor1D {
+  const { logits } = forward(c, params, ids);
+  const logProbs = tf.logSoftmax(logits);
+  const picked = tf.sum(tf.mul(logProbs, tf.oneHot(targets, c.vocabSize)), -1);
+  return tf.sum(tf.mul(picked, mask), -1) as tf.Tensor1D;
+}
