@@ -1,0 +1,108 @@
+/**
+ * AdamW (decoupled weight decay) with global gradient-norm clipping, over a parameter map.
+ * Non-finite losses or gradients skip the step instead of poisoning the weights.
+ */
+
+import { tf } from "./backend";
+import type { Params } from "./qwen2";
+
+export interface AdamWConfig {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** Gradients are scaled down so their global L2 norm is at most this. */
+  maxGradNorm: number;
+}
+
+export const DEFAULT_ADAMW: AdamWConfig = {
+  lr: 1e-3,
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+  weightDecay: 0.01,
+  maxGradNorm: 1,
+};
+
+export interface StepResult {
+  loss: number;
+  gradNorm: number;
+  /** False when the loss or a gradient was NaN/Inf and nothing was changed. */
+  applied: boolean;
+}
+
+export class AdamW {
+  step = 0;
+  private readonly m = new Map<string, tf.Variable>();
+  private readonly v = new Map<string, tf.Variable>();
+
+  constructor(
+    private readonly params: Params,
+    readonly config: AdamWConfig,
+  ) {}
+
+  /** Computes the loss and its gradients, clips, and updates every trainable parameter. */
+  minimize(lossFn: () => tf.Scalar, lrScale = 1): StepResult {
+    const vars = [...this.params.values()].filter((v) => v.trainable);
+    const { value, grads } = tf.variableGrads(lossFn, vars);
+    try {
+      const loss = value.dataSync()[0]!;
+      // Parameters the loss does not touch get no gradient and are left as they are.
+      const touched = vars.filter((v) => grads[v.name]);
+      const sumSquares = tf.tidy(
+        () => tf.addN(touched.map((v) => tf.sum(tf.square(grads[v.name]!)))).dataSync()[0]!,
+      );
+      const gradNorm = Math.sqrt(sumSquares);
+      if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) return { loss, gradNorm, applied: false };
+      const clip = gradNorm > this.config.maxGradNorm ? this.config.maxGradNorm / gradNorm : 1;
+      this.step++;
+      const { beta1, beta2, eps, weightDecay } = this.config;
+      const lr = this.config.lr * lrScale;
+      const c1 = 1 - beta1 ** this.step;
+      const c2 = 1 - beta2 ** this.step;
+      for (const [name, p] of this.params) {
+        const g = grads[p.name];
+        if (!p.trainable || !g) continue;
+        const m = this.slot(this.m, name, p);
+        const v = this.slot(this.v, name, p);
+        tf.tidy(() => {
+          const gc = tf.mul(g, clip);
+          m.assign(tf.add(tf.mul(m, beta1), tf.mul(gc, 1 - beta1)));
+          v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(gc), 1 - beta2)));
+          const update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), eps));
+          const decayed = p.shape.length > 1 ? tf.mul(p, 1 - lr * weightDecay) : p;
+          p.assign(tf.sub(decayed, tf.mul(update, lr)));
+        });
+      }
+      return { loss, gradNorm, applied: true };
+    } finally {
+      value.dispose();
+      for (const g of Object.values(grads)) g?.dispose();
+    }
+  }
+
+  /** Optimizer state by parameter name, for checkpoints. */
+  state(): { step: number; m: Map<string, tf.Variable>; v: Map<string, tf.Variable> } {
+    return { step: this.step, m: this.m, v: this.v };
+  }
+
+  restore(step: number, m: Map<string, Float32Array>, v: Map<string, Float32Array>): void {
+    this.step = step;
+    for (const [name, p] of this.params) {
+      const mm = m.get(name);
+      const vv = v.get(name);
+      if (mm) this.slot(this.m, name, p).assign(tf.tensor(mm, p.shape));
+      if (vv) this.slot(this.v, name, p).assign(tf.tensor(vv, p.shape));
+    }
+  }
+
+  private slot(map: Map<string, tf.Variable>, name: string, p: tf.Variable): tf.Variable {
+    let s = map.get(name);
+    if (!s) {
+      s = tf.variable(tf.zerosLike(p), false);
+      map.set(name, s);
+    }
+    return s;
+  }
+}
