@@ -57,7 +57,6 @@ export class AnthropicOracle implements CloudOracle {
       const message = await this.client.messages.create({
         model: this.o.model,
         max_tokens: this.o.maxTokens ?? 1024,
-        temperature: 0,
         messages: [{ role: "user", content: prompt }],
       });
       return message.content.map((b) => (b.type === "text" ? b.text : "")).join("");
