@@ -1,0 +1,66 @@
+/**
+ * Seeded pseudo-random numbers (mulberry32). Generated datasets, splits and sampling must be
+ * reproducible from a seed alone, and Math.random cannot be seeded.
+ */
+
+export interface Rng {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Uniform integer in [lo, hi], both ends included. */
+  int(lo: number, hi: number): number;
+  /** A uniformly chosen item; throws on an empty list. */
+  pick<T>(items: readonly T[]): T;
+  /** A new array holding the items in uniformly random order (Fisher-Yates). */
+  shuffle<T>(items: readonly T[]): T[];
+}
+
+const TWO_POW_32 = 2 ** 32;
+
+/** MurmurHash3's 32-bit finaliser: scrambles the high bits of a seed before they are folded in. */
+function fmix32(h: number): number {
+  let x = h ^ (h >>> 16);
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+/**
+ * Any safe integer is a valid seed. Seeds in [0, 2^32) are the mulberry32 state as they are; the
+ * high 32 bits of others (negative ones, products of seeds) are hashed in, so nearby large seeds differ.
+ */
+export function createRng(seed: number): Rng {
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`An Rng seed must be a safe integer, got ${seed}.`);
+  let state = ((seed >>> 0) ^ fmix32(Math.floor(seed / TWO_POW_32) >>> 0)) >>> 0;
+
+  const next = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / TWO_POW_32;
+  };
+
+  const int = (lo: number, hi: number): number => {
+    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo > hi) {
+      throw new RangeError(`Rng.int needs integers lo <= hi, got ${lo} and ${hi}.`);
+    }
+    return lo + Math.floor(next() * (hi - lo + 1));
+  };
+
+  return {
+    next,
+    int,
+    pick<T>(items: readonly T[]): T {
+      if (items.length === 0) throw new RangeError("Rng.pick needs a non-empty list.");
+      return items[int(0, items.length - 1)]!;
+    },
+    shuffle<T>(items: readonly T[]): T[] {
+      const out = [...items];
+      for (let i = out.length - 1; i > 0; i--) {
+        const j = int(0, i);
+        [out[i], out[j]] = [out[j]!, out[i]!];
+      }
+      return out;
+    },
+  };
+}
