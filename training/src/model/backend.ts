@@ -5,9 +5,8 @@
  * first gives identical results several times faster.
  */
 
-import * as tf from "@tensorflow/tfjs-core";
-import "@tensorflow/tfjs-core/dist/register_all_gradients";
-import "@tensorflow/tfjs-backend-cpu";
+// The union package registers every op's gradient (tfjs-core alone registers none) and the cpu backend.
+import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import type { KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
 

@@ -28,3 +28,19 @@ const utf8 = new TextEncoder();
 export function toByteLevel(text: string): string {
   return Array.from(utf8.encode(text), (b) => BYTE_TO_CHAR[b]).join("");
 }
+
+const CHAR_TO_BYTE: ReadonlyMap<string, number> = new Map(BYTE_TO_CHAR.map((c, b) => [c, b]));
+
+/**
+ * The bytes a byte-level token text stands for (the inverse of `toByteLevel`). A character outside
+ * the alphabet stands for its own UTF-8 bytes, as in Hugging Face's ByteLevel decoder.
+ */
+export function fromByteLevel(token: string): Uint8Array {
+  const bytes: number[] = [];
+  for (const c of token) {
+    const b = CHAR_TO_BYTE.get(c);
+    if (b !== undefined) bytes.push(b);
+    else bytes.push(...utf8.encode(c));
+  }
+  return Uint8Array.from(bytes);
+}

@@ -1,0 +1,83 @@
+/**
+ * The on-device policy: the Qwen2 model plus its tokenizer and chat format. Prompts are the task's
+ * user message in ChatML; a completion ends with <|im_end|> (an answer) or <|offload|> (a request
+ * for the cloud).
+ */
+
+import type { Qwen2Config } from "../model/config";
+import type { Params } from "../model/qwen2";
+import { sampleContinuations } from "../model/sampler";
+import { formatPrompt, isOffload, OFFLOAD_TOKEN } from "../tasks/prompt-format";
+import type { TaskExample } from "../tasks/types";
+import type { BpeTokenizer } from "../tokenizer/bpe-tokenizer";
+import { formatChat } from "../tokenizer/chat-template";
+
+export const END_OF_TURN = "<|im_end|>";
+
+export interface Completion {
+  ids: number[];
+  text: string;
+  offloaded: boolean;
+}
+
+export class Policy {
+  readonly endId: number;
+  readonly offloadId: number;
+  readonly padId: number;
+
+  constructor(
+    readonly config: Qwen2Config,
+    readonly params: Params,
+    readonly tokenizer: BpeTokenizer,
+  ) {
+    const id = (t: string) => {
+      const i = tokenizer.idOf(t);
+      if (i === undefined) throw new Error(`The tokenizer has no ${t} token.`);
+      return i;
+    };
+    this.endId = id(END_OF_TURN);
+    this.offloadId = id(OFFLOAD_TOKEN);
+    this.padId = id("<|endoftext|>");
+  }
+
+  promptIds(example: TaskExample): number[] {
+    const text = formatChat([{ role: "user", content: formatPrompt(example) }], {
+      addGenerationPrompt: true,
+    });
+    return this.tokenizer.encode(text);
+  }
+
+  /** Token ids of a target completion (warm-up): the text, then end of turn unless it offloads. */
+  completionIds(text: string): number[] {
+    const ids = this.tokenizer.encode(text);
+    return isOffload(text) ? ids : [...ids, this.endId];
+  }
+
+  decode(ids: readonly number[]): Completion {
+    const text = this.tokenizer.decode([...ids], { skipSpecial: false }).replace(END_OF_TURN, "");
+    return { ids: [...ids], text, offloaded: ids.includes(this.offloadId) || isOffload(text) };
+  }
+
+  async sample(
+    example: TaskExample,
+    o: {
+      samples: number;
+      maxNewTokens: number;
+      temperature: number;
+      topP?: number;
+      seed: number;
+      banOffload?: boolean;
+    },
+  ): Promise<Completion[]> {
+    const outs = await sampleContinuations(this.config, this.params, this.promptIds(example), {
+      samples: o.samples,
+      maxNewTokens: o.maxNewTokens,
+      temperature: o.temperature,
+      ...(o.topP !== undefined ? { topP: o.topP } : {}),
+      stopIds: [this.endId, this.offloadId],
+      ...(o.banOffload ? { bannedIds: [this.offloadId] } : {}),
+      seed: o.seed,
+    });
+    return outs.map((ids) => this.decode(ids));
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Supervised warm-up for a model trained from scratch. The paper starts GAPG from instruct
+ * checkpoints that already follow the format; a from-scratch tiny model does not, so it first
+ * learns worked solutions in the <think>/<answer> format, plus a small share of examples whose
+ * target is just <|offload|>, placed at random (independent of difficulty). The policy can then
+ * emit the token, but does not yet know when: that is what GAPG teaches.
+ */
+
+import { AdamW, DEFAULT_ADAMW } from "../model/adamw";
+import { tf } from "../model/backend";
+import { packBatch, supervisedLoss } from "../model/policy-loss";
+import { OFFLOAD_TOKEN, solutionCompletion } from "../tasks/prompt-format";
+import { createRng } from "../tasks/rng";
+import type { TaskExample } from "../tasks/types";
+import type { Policy } from "./policy";
+
+export interface WarmupConfig {
+  steps: number;
+  batchSize: number;
+  lr: number;
+  /** Share of targets replaced by <|offload|>, at random. */
+  offloadShare: number;
+  seed: number;
+}
+
+export const DEFAULT_WARMUP: WarmupConfig = {
+  steps: 400,
+  batchSize: 32,
+  lr: 3e-3,
+  offloadShare: 0.1,
+  seed: 1,
+};
+
+export async function warmup(
+  policy: Policy,
+  train: readonly TaskExample[],
+  solution: (e: TaskExample) => string,
+  config: WarmupConfig,
+  onStep: (step: number, loss: number) => void = () => {},
+): Promise<number[]> {
+  const rng = createRng(config.seed);
+  const optimizer = new AdamW(policy.params, { ...DEFAULT_ADAMW, lr: config.lr, weightDecay: 0.01 });
+  const losses: number[] = [];
+  for (let step = 1; step <= config.steps; step++) {
+    // Cosine decay keeps the end of the warm-up stable.
+    const lrScale = 0.5 * (1 + Math.cos((Math.PI * (step - 1)) / config.steps));
+    const seqs = Array.from({ length: config.batchSize }, () => {
+      const e = train[rng.int(0, train.length - 1)]!;
+      const target = rng.next() < config.offloadShare ? OFFLOAD_TOKEN : solutionCompletion(e, solution(e));
+      return { prompt: policy.promptIds(e), completion: policy.completionIds(target) };
+    });
+    const packed = packBatch(seqs, policy.padId);
+    try {
+      const r = optimizer.minimize(() => supervisedLoss(policy.config, policy.params, packed), lrScale);
+      losses.push(r.loss);
+      onStep(step, r.loss);
+    } finally {
+      packed.dispose();
+    }
+    await tf.nextFrame();
+  }
+  return losses;
+}
