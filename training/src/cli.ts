@@ -37,6 +37,20 @@ const cfg = quick
       routerTrainPrompts: 40,
     }
   : { ...TINY_PIPELINE, outDir };
+// Overrides for experiments: --levels 1,4 --warmup-steps 600 --warmup-lr 5e-3 --steps 30 --prompts 8
+const levels = flag("levels");
+if (levels) cfg.levels = levels.split(",").map(Number) as typeof cfg.levels;
+const number = (name: string) => (flag(name) === undefined ? undefined : Number(flag(name)));
+cfg.warmup = {
+  ...cfg.warmup,
+  steps: number("warmup-steps") ?? cfg.warmup.steps,
+  lr: number("warmup-lr") ?? cfg.warmup.lr,
+};
+cfg.gapg = {
+  ...cfg.gapg,
+  steps: number("steps") ?? cfg.gapg.steps,
+  promptsPerBatch: number("prompts") ?? cfg.gapg.promptsPerBatch,
+};
 
 let fake: FakeCloud | undefined;
 let oracle: AnthropicOracle;
