@@ -8,9 +8,13 @@ import { type LoadProgress, ModelLoadError } from "./types";
 
 export const MODEL_CACHE_NAME = "tandem-models-v1";
 
-export interface ModelFile {
+export interface ModelFile<T> {
   blob: Blob;
   fromCache: boolean;
+  /** What `validate` found in the file. */
+  checked: T;
+  /** Set when the file works but could not be stored for offline use. */
+  cacheError?: string;
 }
 
 function openCache(cacheName: string): Promise<Cache> | undefined {
@@ -66,41 +70,41 @@ async function download(
 }
 
 /**
- * Returns the model bytes, from the cache when present. `validate` runs before anything is
- * cached; a cached copy that no longer validates is evicted and downloaded again.
+ * Returns the model bytes, from the cache when present, with the result of `validate`. It runs
+ * before anything is cached; a cached copy that no longer validates is evicted and downloaded again.
  */
-export async function fetchModelFile(
+export async function fetchModelFile<T>(
   url: string,
   options: {
     onProgress?: (p: LoadProgress) => void;
     signal?: AbortSignal;
-    validate: (blob: Blob) => Promise<unknown>;
+    validate: (blob: Blob) => Promise<T>;
     cacheName?: string;
   },
-): Promise<ModelFile & { cacheError?: string }> {
+): Promise<ModelFile<T>> {
   const onProgress = options.onProgress ?? (() => {});
   const cache = await openCache(options.cacheName ?? MODEL_CACHE_NAME);
   const cached = await cache?.match(url);
   if (cached) {
     const blob = await cached.blob();
     try {
-      await options.validate(blob);
+      const checked = await options.validate(blob);
       onProgress({ phase: "download", loadedBytes: blob.size, totalBytes: blob.size, fromCache: true });
-      return { blob, fromCache: true };
+      return { blob, fromCache: true, checked };
     } catch {
       await cache?.delete(url);
     }
   }
   const blob = await download(url, onProgress, options.signal);
-  await options.validate(blob);
+  const checked = await options.validate(blob);
   try {
     await cache?.put(url, new Response(blob, { headers: { "content-length": String(blob.size) } }));
-    return { blob, fromCache: false };
+    return { blob, fromCache: false, checked };
   } catch (e) {
     const quota = e instanceof DOMException && e.name === "QuotaExceededError";
     const cacheError = quota
       ? "Browser storage is full, so the model could not be saved for offline use; it works for this session. Free space by deleting cached models."
       : `The model could not be saved for offline use: ${String(e)}`;
-    return { blob, fromCache: false, cacheError };
+    return { blob, fromCache: false, checked, cacheError };
   }
 }

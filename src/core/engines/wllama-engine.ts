@@ -78,7 +78,7 @@ export class WllamaEngine implements LocalEngine {
       ...(this.options.cacheName ? { cacheName: this.options.cacheName } : {}),
     });
     this.cacheWarning = file.cacheError;
-    const summary = await inspectGguf(file.blob);
+    const summary = file.checked;
     await this.unload();
     onProgress?.({ phase: "load", loadedBytes: 0, totalBytes: file.blob.size, fromCache: file.fromCache });
     const wllama = new Wllama(
