@@ -32,19 +32,16 @@ export function App() {
   };
 
   const serverCloud = useServerCloud();
-  const cloudError = useRef<string>(undefined);
-  const cloud = useMemo(() => {
+  const { cloud, cloudError } = useMemo((): { cloud?: CloudClient; cloudError?: string } => {
     const config = cloudConfigOf(
       settings,
       serverCloud.state === "available" ? serverCloud.baseURL : undefined,
     );
-    cloudError.current = undefined;
-    if (!config) return undefined;
+    if (!config) return {};
     try {
-      return new CloudClient(config);
+      return { cloud: new CloudClient(config) };
     } catch (e) {
-      cloudError.current = e instanceof Error ? e.message : String(e);
-      return undefined;
+      return { cloudError: e instanceof Error ? e.message : String(e) };
     }
   }, [settings, serverCloud]);
 
@@ -123,7 +120,7 @@ export function App() {
           ? "Privacy mode: nothing leaves this device."
           : cloud
             ? `Cloud: ${cloud.config.model} via ${cloud.config.mode === "proxy" ? "server" : "your key"}`
-            : (cloudError.current ??
+            : (cloudError ??
               `No cloud configured (${serverCloud.state === "unavailable" ? serverCloud.why : "checking the server"}): everything is answered on this device.`)}
       </p>
       <section className="conversation" aria-live="polite">
