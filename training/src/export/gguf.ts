@@ -186,8 +186,8 @@ function alignmentOf(file: GgufFile): number {
   return entry ? Number(entry[1].value) : GGUF_DEFAULT_ALIGNMENT;
 }
 
-/** Encodes everything before the tensor data, and the aligned offset of each tensor. */
-export function encodeGgufHeader(file: GgufFile): { header: Uint8Array; offsets: number[] } {
+/** Encodes everything before the tensor data (tensor infos carry each tensor's aligned offset). */
+export function encodeGgufHeader(file: GgufFile): Uint8Array {
   const alignment = alignmentOf(file);
   const w = new ByteWriter();
   w.u32(GGUF_MAGIC);
@@ -198,7 +198,6 @@ export function encodeGgufHeader(file: GgufFile): { header: Uint8Array; offsets:
     w.str(key);
     writeValue(w, value);
   }
-  const offsets: number[] = [];
   let offset = 0;
   for (const t of file.tensors) {
     w.str(t.name);
@@ -207,12 +206,11 @@ export function encodeGgufHeader(file: GgufFile): { header: Uint8Array; offsets:
     for (const d of [...t.shape].reverse()) w.u64(d);
     w.u32(t.type);
     w.u64(offset);
-    offsets.push(offset);
     offset += tensorByteSize(t);
     offset = Math.ceil(offset / alignment) * alignment;
   }
   w.padTo(alignment);
-  return { header: w.result(), offsets };
+  return w.result();
 }
 
 function encodeTensor(t: GgufTensor): Uint8Array {
@@ -232,8 +230,7 @@ function encodeTensor(t: GgufTensor): Uint8Array {
 /** Streams a whole GGUF file to `sink`, one tensor in memory at a time. */
 export async function writeGguf(file: GgufFile, sink: ByteSink): Promise<void> {
   const alignment = alignmentOf(file);
-  const { header } = encodeGgufHeader(file);
-  await sink(header);
+  await sink(encodeGgufHeader(file));
   for (const t of file.tensors) {
     const bytes = encodeTensor(t);
     await sink(bytes);

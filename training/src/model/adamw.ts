@@ -82,21 +82,6 @@ export class AdamW {
     }
   }
 
-  /** Optimizer state by parameter name, for checkpoints. */
-  state(): { step: number; m: Map<string, tf.Variable>; v: Map<string, tf.Variable> } {
-    return { step: this.step, m: this.m, v: this.v };
-  }
-
-  restore(step: number, m: Map<string, Float32Array>, v: Map<string, Float32Array>): void {
-    this.step = step;
-    for (const [name, p] of this.params) {
-      const mm = m.get(name);
-      const vv = v.get(name);
-      if (mm) this.slot(this.m, name, p).assign(tf.tensor(mm, p.shape));
-      if (vv) this.slot(this.v, name, p).assign(tf.tensor(vv, p.shape));
-    }
-  }
-
   private slot(map: Map<string, tf.Variable>, name: string, p: tf.Variable): tf.Variable {
     let s = map.get(name);
     if (!s) {
