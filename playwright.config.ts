@@ -1,5 +1,8 @@
 import { defineConfig } from "@playwright/test";
 
+/** Debian's Chromium (Playwright's own browser download is not reachable here). */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
 export const CHROMIUM_ARGS = [
   "--headless=new",
   "--no-sandbox",
@@ -27,7 +30,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}/`,
     browserName: "chromium",
-    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS },
+    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
     trace: "retain-on-failure",
   },
   webServer: [

@@ -5,11 +5,11 @@
  * worker, and the bundled GGUF model still runs on the CPU engine.
  */
 
-import { CHROMIUM_ARGS } from "../playwright.config";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../playwright.config";
 import { expect, test } from "./fixtures/app";
 
 test.use({
-  launchOptions: { executablePath: "/usr/bin/chromium", args: [...CHROMIUM_ARGS, "--enable-unsafe-webgpu"] },
+  launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, "--enable-unsafe-webgpu"] },
 });
 
 test("software WebGPU without shader-f16 picks web-llm q4f32 weights", async ({ page, openApp }) => {

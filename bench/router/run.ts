@@ -12,7 +12,7 @@ import { chromium } from "@playwright/test";
 import { encodeGguf } from "@tandem/training/export/gguf";
 import { buildHandWiredModel } from "@tandem/training/fixtures/hand-wired-model";
 import { FakeCloud } from "../../e2e/fixtures/fake-cloud/server";
-import { CHROMIUM_ARGS } from "../../playwright.config";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../playwright.config";
 import { median, percentile } from "./stats";
 
 const root = resolve(import.meta.dirname, "../results/router-page");
@@ -50,7 +50,7 @@ const cloud = new FakeCloud({ apiKey: "sk-bench" });
 await cloud.start();
 
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  executablePath: CHROMIUM_PATH,
   args: CHROMIUM_ARGS,
 });
 try {
