@@ -8,8 +8,9 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { CloudOracle } from "./cloud/oracle";
-import { encodeGguf } from "./export/gguf";
-import { policyToGguf } from "./export/policy-gguf";
+import { policyExportModel } from "./export/export-model";
+import { writeGgufFile } from "./export/gguf";
+import { modelToGguf } from "./export/gguf-model";
 import { type EvalResult, outcomes, type PromptOutcome, score } from "./gapg/evaluate";
 import { Policy } from "./gapg/policy";
 import { trainRouter } from "./gapg/router-baseline";
@@ -145,7 +146,10 @@ export async function runPipeline(
   }
   const ggufPath = join(cfg.outDir, "tandem-tiny-gapg.gguf");
   await mkdir(cfg.outDir, { recursive: true });
-  await writeFile(ggufPath, await encodeGguf(policyToGguf(config, params, tokenizer, "tandem-tiny-gapg")));
+  await writeGgufFile(
+    ggufPath,
+    modelToGguf(policyExportModel(config, params, tokenizer), { name: "tandem-tiny-gapg" }),
+  );
 
   const taskOnly = methodOutcomes["task-only"]!;
   const rows: MethodRow[] = [

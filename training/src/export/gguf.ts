@@ -3,9 +3,14 @@
  *
  * Layout: magic "GGUF", version, tensor count, metadata count, the metadata key/values, the tensor
  * infos, padding to `general.alignment`, then every tensor's data at an aligned offset. Tensor data
- * is produced lazily, one tensor at a time, so exports of large models stream instead of holding
- * every tensor in memory.
+ * is produced lazily, a block of rows at a time, so exports of large models stream instead of
+ * holding every tensor in memory. Types: F32, F16, and llama.cpp's Q8_0 and Q4_0 blocks.
  */
+
+import { open, rename } from "node:fs/promises";
+import { encodeF16 } from "../checkpoint/half";
+import { Q4_0_BLOCK, Q4_0_BLOCK_BYTES, quantizeQ4_0 } from "./quant/q4_0";
+import { Q8_0_BLOCK, Q8_0_BLOCK_BYTES, quantizeQ8_0 } from "./quant/q8_0";
 
 export const GGUF_MAGIC = 0x46554747; // "GGUF" read as a little-endian uint32
 export const GGUF_VERSION = 3;
@@ -27,9 +32,12 @@ export enum GgufValueType {
   FLOAT64 = 12,
 }
 
-/** ggml tensor types this writer can encode. */
+/** ggml tensor types this writer can encode (values are ggml's type ids). */
 export enum GgmlType {
   F32 = 0,
+  F16 = 1,
+  Q4_0 = 2,
+  Q8_0 = 8,
 }
 
 export type GgufValue =
@@ -67,9 +75,14 @@ export interface GgufTensor {
   /** Shape in PyTorch / Hugging Face order (row-major, last dimension fastest). */
   shape: readonly number[];
   type: GgmlType;
-  /** Produces the tensor's values, row-major; called once, when the tensor is written. */
-  data: () => Float32Array;
+  /**
+   * Produces the tensor's values, row-major, whole or as consecutive blocks of whole rows; called
+   * once, when the tensor is written.
+   */
+  data: () => TensorData;
 }
+
+export type TensorData = Float32Array | Promise<Float32Array> | AsyncIterable<Float32Array>;
 
 export interface GgufFile {
   metadata: ReadonlyArray<readonly [string, GgufValue]>;
@@ -173,11 +186,38 @@ function writeValue(w: ByteWriter, v: GgufValue): void {
   writeScalar(w, v.type, v.value);
 }
 
+/** Bytes per block and values per block of each type. */
+const LAYOUT: Record<GgmlType, { bytes: number; values: number }> = {
+  [GgmlType.F32]: { bytes: 4, values: 1 },
+  [GgmlType.F16]: { bytes: 2, values: 1 },
+  [GgmlType.Q4_0]: { bytes: Q4_0_BLOCK_BYTES, values: Q4_0_BLOCK },
+  [GgmlType.Q8_0]: { bytes: Q8_0_BLOCK_BYTES, values: Q8_0_BLOCK },
+};
+
 export function tensorByteSize(t: Pick<GgufTensor, "shape" | "type">): number {
   const elements = t.shape.reduce((a, b) => a * b, 1);
-  switch (t.type) {
+  const { bytes, values } = LAYOUT[t.type];
+  const rowLength = t.shape[t.shape.length - 1] ?? 1;
+  if (rowLength % values !== 0)
+    throw new Error(
+      `GGUF: a ${GgmlType[t.type]} tensor needs rows of a multiple of ${values} values (shape [${t.shape}]).`,
+    );
+  return (elements / values) * bytes;
+}
+
+/** The bytes of values (whole blocks) in a ggml type. */
+export function encodeGgml(type: GgmlType, values: Float32Array): Uint8Array {
+  switch (type) {
     case GgmlType.F32:
-      return elements * 4;
+      return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+    case GgmlType.F16: {
+      const h = encodeF16(values);
+      return new Uint8Array(h.buffer, h.byteOffset, h.byteLength);
+    }
+    case GgmlType.Q4_0:
+      return quantizeQ4_0(values);
+    case GgmlType.Q8_0:
+      return quantizeQ8_0(values);
   }
 }
 
@@ -213,30 +253,49 @@ export function encodeGgufHeader(file: GgufFile): Uint8Array {
   return w.result();
 }
 
-function encodeTensor(t: GgufTensor): Uint8Array {
-  const values = t.data();
-  const expected = t.shape.reduce((a, b) => a * b, 1);
-  if (values.length !== expected) {
-    throw new Error(
-      `GGUF writer: tensor ${t.name} has ${values.length} values, shape [${t.shape}] needs ${expected}`,
-    );
-  }
-  const out = new Uint8Array(tensorByteSize(t));
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i]!, true);
-  return out;
+async function* blocksOf(data: TensorData): AsyncGenerator<Float32Array> {
+  if (Symbol.asyncIterator in data) yield* data;
+  else yield await data;
 }
 
-/** Streams a whole GGUF file to `sink`, one tensor in memory at a time. */
+/** Streams a whole GGUF file to `sink`, one block of rows of one tensor in memory at a time. */
 export async function writeGguf(file: GgufFile, sink: ByteSink): Promise<void> {
   const alignment = alignmentOf(file);
   await sink(encodeGgufHeader(file));
   for (const t of file.tensors) {
-    const bytes = encodeTensor(t);
-    await sink(bytes);
-    const pad = (alignment - (bytes.length % alignment)) % alignment;
+    const expected = t.shape.reduce((a, b) => a * b, 1);
+    const size = tensorByteSize(t);
+    let values = 0;
+    for await (const block of blocksOf(t.data())) {
+      values += block.length;
+      if (values > expected) break;
+      await sink(encodeGgml(t.type, block));
+    }
+    if (values !== expected) {
+      throw new Error(
+        `GGUF writer: tensor ${t.name} has ${values} values, shape [${t.shape}] needs ${expected}`,
+      );
+    }
+    const pad = (alignment - (size % alignment)) % alignment;
     if (pad > 0) await sink(new Uint8Array(pad));
   }
+}
+
+/** Writes a GGUF file atomically (temp file, then rename); returns its size in bytes. */
+export async function writeGgufFile(path: string, file: GgufFile): Promise<number> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  const handle = await open(tmp, "w");
+  let size = 0;
+  try {
+    await writeGguf(file, async (bytes) => {
+      await handle.write(bytes);
+      size += bytes.length;
+    });
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, path);
+  return size;
 }
 
 /** Convenience for small files: the whole GGUF as one buffer. */
