@@ -10,6 +10,7 @@
 import { open, rename } from "node:fs/promises";
 import { endianness } from "node:os";
 import { decodeBF16, decodeF16, encodeBF16, encodeF16 } from "./half";
+import { blocksOf, type TensorData } from "./tensor-source";
 
 export type SafetensorsDtype = "F32" | "F16" | "BF16";
 
@@ -32,7 +33,7 @@ export interface SafetensorsEntry {
 export interface TensorToWrite {
   name: string;
   shape: readonly number[];
-  data: () => Float32Array | Promise<Float32Array>;
+  data: () => TensorData;
 }
 
 export const DTYPE_BYTES: Record<SafetensorsDtype, number> = { F32: 4, F16: 2, BF16: 2 };
@@ -183,12 +184,16 @@ export async function writeSafetensors(
     await file.write(header);
     written += header.length;
     for (const t of tensors) {
-      const data = await t.data();
-      if (data.length !== elementCount(t.shape))
-        throw new Error(`${t.name}: ${data.length} values do not fill shape [${t.shape}].`);
-      const bytes = encodeAs(dtype, data);
-      await file.write(bytes);
-      written += bytes.length;
+      let values = 0;
+      for await (const block of blocksOf(t.data())) {
+        values += block.length;
+        if (values > elementCount(t.shape)) break;
+        const bytes = encodeAs(dtype, block);
+        await file.write(bytes);
+        written += bytes.length;
+      }
+      if (values !== elementCount(t.shape))
+        throw new Error(`${t.name}: ${values} values do not fill shape [${t.shape}].`);
     }
   } finally {
     await file.close();

@@ -53,3 +53,29 @@ export function memorySource(
     close: onClose,
   };
 }
+
+/** The same source, reporting the number of values read so far (of all tensors' total). */
+export function withProgress(
+  source: TensorSource,
+  report: (done: number, total: number) => void,
+): TensorSource {
+  const total = source.tensors.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
+  let done = 0;
+  return {
+    ...source,
+    async read(name, start, end) {
+      const values = await source.read(name, start, end);
+      done += values.length;
+      report(done, total);
+      return values;
+    },
+  };
+}
+
+/** Values given whole, later, or as consecutive blocks of whole rows. */
+export type TensorData = Float32Array | Promise<Float32Array> | AsyncIterable<Float32Array>;
+
+export async function* blocksOf(data: TensorData): AsyncGenerator<Float32Array> {
+  if (Symbol.asyncIterator in data) yield* data;
+  else yield await data;
+}

@@ -20,9 +20,6 @@ export interface ExportModel {
   weights: TensorSource;
 }
 
-/** Progress in parameters read from the source so far, of `total`. */
-export type ExportProgress = (done: number, total: number) => void;
-
 export const parameterCount = (source: TensorSource): number =>
   source.tensors.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
 

@@ -9,6 +9,7 @@
 
 import { open, rename } from "node:fs/promises";
 import { encodeF16 } from "../checkpoint/half";
+import { blocksOf, type TensorData } from "../checkpoint/tensor-source";
 import { Q4_0_BLOCK, Q4_0_BLOCK_BYTES, quantizeQ4_0 } from "./quant/q4_0";
 import { Q8_0_BLOCK, Q8_0_BLOCK_BYTES, quantizeQ8_0 } from "./quant/q8_0";
 
@@ -81,8 +82,6 @@ export interface GgufTensor {
    */
   data: () => TensorData;
 }
-
-export type TensorData = Float32Array | Promise<Float32Array> | AsyncIterable<Float32Array>;
 
 export interface GgufFile {
   metadata: ReadonlyArray<readonly [string, GgufValue]>;
@@ -251,11 +250,6 @@ export function encodeGgufHeader(file: GgufFile): Uint8Array {
   }
   w.padTo(alignment);
   return w.result();
-}
-
-async function* blocksOf(data: TensorData): AsyncGenerator<Float32Array> {
-  if (Symbol.asyncIterator in data) yield* data;
-  else yield await data;
 }
 
 /** Streams a whole GGUF file to `sink`, one block of rows of one tensor in memory at a time. */

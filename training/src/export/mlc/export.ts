@@ -6,7 +6,7 @@
 
 import { mkdir, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
-import { type ExportModel, type ExportProgress, parameterCount } from "../export-model";
+import { type ExportModel, parameterCount } from "../export-model";
 import { DEFAULT_CONTEXT_WINDOW, mlcChatConfig } from "./chat-config";
 import { resolveModelLib, type WebLlmRecord, webLlmRecord } from "./model-record";
 import { type MlcQuantization, planMlcParams } from "./plan";
@@ -24,7 +24,6 @@ export interface MlcExportOptions {
   modelLib?: string;
   contextWindow?: number;
   maxShardBytes?: number;
-  onProgress?: ExportProgress;
 }
 
 export interface MlcExportResult {
@@ -43,13 +42,8 @@ export async function exportMlc(
   const modelLib = resolveModelLib(m.model, quant, options.modelLib);
   await mkdir(outDir, { recursive: true });
   const writer = new TensorCacheWriter(outDir, options.maxShardBytes ?? DEFAULT_SHARD_BYTES);
-  const total = parameterCount(m.weights);
-  let done = 0;
-  await writeMlcWeights(m.weights, params, quant, writer, (n) => {
-    done += n;
-    options.onProgress?.(done, total);
-  });
-  const { cache, sha256 } = await writer.finish(total);
+  await writeMlcWeights(m.weights, params, quant, writer);
+  const { cache, sha256 } = await writer.finish(parameterCount(m.weights));
   const chatConfig = mlcChatConfig(m.model, quant, m.tokenizer, m.offloadTokenId, contextWindow);
   await writeFile(join(outDir, "mlc-chat-config.json"), `${JSON.stringify(chatConfig, null, 2)}\n`);
   await writeFile(join(outDir, "tokenizer.json"), JSON.stringify(m.tokenizerJson));

@@ -21,7 +21,6 @@ export async function writeMlcWeights(
   params: readonly MlcParam[],
   quant: MlcQuantization,
   out: TensorCacheWriter,
-  progress: (elements: number) => void = () => {},
 ): Promise<void> {
   const storeScale = floatType(quant) === "float16" ? roundToF16 : Math.fround;
   for (const p of params) {
@@ -31,7 +30,6 @@ export async function writeMlcWeights(
       for (const name of p.sources) {
         const values = await source.read(name);
         await out.write(encodeFloats(quant, values));
-        progress(values.length);
       }
       await out.end();
       continue;
@@ -42,7 +40,6 @@ export async function writeMlcWeights(
         const q = quantizeQ4Groups(block, storeScale);
         await out.write(bytesOf(q.weights));
         scales.push(q.scales);
-        progress(block.length);
       }
     }
     await out.end();
