@@ -1,0 +1,141 @@
+/**
+ * Export and import of all conversations: a versioned JSON archive (validated on import, so a
+ * bad file is rejected with a reason before anything is written) and markdown per conversation.
+ */
+
+import { z } from "zod";
+import type { ChatStore, Conversation, Turn } from "./store";
+
+export const ARCHIVE_FORMAT = "tandem.conversations";
+export const ARCHIVE_VERSION = 1;
+/** Larger files are refused before parsing. */
+export const MAX_ARCHIVE_BYTES = 50 * 1024 * 1024;
+
+const text = z.string().max(1_000_000);
+const time = z.number().int().nonnegative();
+
+const routeRecord = z.looseObject({
+  route: z.enum(["local", "cloud", "local-declined", "cloud-failed"]),
+  reason: z.string(),
+  localTokens: z.number().nonnegative(),
+  timings: z.looseObject({ totalMs: z.number() }),
+  stopped: z.boolean(),
+  startedAt: time,
+});
+
+const turn = z.object({
+  id: z.string().min(1).max(100),
+  seq: z.number().int().nonnegative(),
+  user: text,
+  answer: text,
+  draft: text.optional(),
+  offload: z.object({ decision: z.enum(["cloud", "declined"]), reason: z.string().optional() }).optional(),
+  source: z.enum(["local", "cloud"]),
+  record: routeRecord.optional(),
+  error: z.object({ message: z.string(), partial: text, canAnswerLocally: z.boolean() }).optional(),
+  status: z.enum(["streaming", "done", "error", "stopped", "interrupted"]),
+  createdAt: time,
+  updatedAt: time,
+});
+
+const archive = z.object({
+  format: z.literal(ARCHIVE_FORMAT),
+  version: z.literal(ARCHIVE_VERSION),
+  exportedAt: z.string(),
+  conversations: z
+    .array(
+      z.object({
+        id: z.string().min(1).max(100),
+        title: z.string().max(500),
+        createdAt: time,
+        updatedAt: time,
+        turns: z.array(turn).max(100_000),
+      }),
+    )
+    .max(100_000),
+});
+
+export interface ConversationArchive {
+  format: typeof ARCHIVE_FORMAT;
+  version: typeof ARCHIVE_VERSION;
+  exportedAt: string;
+  conversations: Array<Conversation & { turns: Array<Omit<Turn, "conversationId">> }>;
+}
+
+type ParsedArchive = z.infer<typeof archive>;
+
+export class ArchiveError extends Error {
+  override name = "ArchiveError";
+}
+
+export async function exportArchive(store: ChatStore, now = new Date()): Promise<ConversationArchive> {
+  const all = await store.allConversationsWithTurns();
+  return {
+    format: ARCHIVE_FORMAT,
+    version: ARCHIVE_VERSION,
+    exportedAt: now.toISOString(),
+    conversations: all.map((c) => ({ ...c, turns: c.turns.map(({ conversationId: _, ...t }) => t) })),
+  };
+}
+
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return "it does not match the archive format";
+  const where = issue.path.length ? ` at ${issue.path.join(".")}` : "";
+  return `${issue.message}${where}`;
+}
+
+/** Parses and validates an archive file's text; throws ArchiveError saying what is wrong. */
+export function parseArchive(json: string): ParsedArchive {
+  if (json.length > MAX_ARCHIVE_BYTES) throw new ArchiveError("The file is larger than 50 MB.");
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch {
+    throw new ArchiveError("The file is not JSON.");
+  }
+  const format = (data as { format?: unknown } | null)?.format;
+  if (format !== ARCHIVE_FORMAT) throw new ArchiveError("The file is not a Tandem conversations export.");
+  const version = (data as { version?: unknown }).version;
+  if (typeof version === "number" && version > ARCHIVE_VERSION)
+    throw new ArchiveError(`The file was exported by a newer Tandem (format version ${version}).`);
+  const parsed = archive.safeParse(data);
+  if (!parsed.success) throw new ArchiveError(`The file is damaged: ${firstIssue(parsed.error)}.`);
+  return parsed.data;
+}
+
+/** Validates, then adds every conversation in one transaction. Returns how many were added. */
+export async function importArchive(
+  store: ChatStore,
+  json: string,
+): Promise<{ conversations: number; turns: number }> {
+  const parsed = parseArchive(json);
+  const items = parsed.conversations.map((c) => ({
+    ...c,
+    turns: c.turns.map(
+      (t): Turn => ({
+        ...(t as Omit<Turn, "conversationId">),
+        conversationId: c.id,
+        // An answer that was streaming when exported will never finish.
+        status: t.status === "streaming" ? "interrupted" : t.status,
+      }),
+    ),
+  }));
+  await store.addConversations(items);
+  return { conversations: items.length, turns: items.reduce((n, c) => n + c.turns.length, 0) };
+}
+
+function routeLabel(t: Turn): string {
+  if (t.source === "cloud") return `cloud${t.record?.cloudModel ? `, ${t.record.cloudModel}` : ""}`;
+  return t.offload?.decision === "declined" ? "on device, cloud declined" : "on device";
+}
+
+export function conversationMarkdown(conversation: Conversation, turns: readonly Turn[]): string {
+  const parts = [`# ${conversation.title}`, `_${new Date(conversation.createdAt).toISOString()}_`];
+  for (const t of turns) {
+    parts.push(`## You\n\n${t.user}`);
+    const status = t.status === "done" ? "" : ` (${t.status})`;
+    parts.push(`## Tandem (${routeLabel(t)})${status}\n\n${t.answer}`);
+  }
+  return `${parts.join("\n\n")}\n`;
+}
