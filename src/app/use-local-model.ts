@@ -52,7 +52,7 @@ export function useLocalModel(settings: Settings) {
     const backend = entry.spec.kind === "gguf" ? "wllama" : "webllm";
     if (engine.current?.backend !== backend) {
       await engine.current?.engine.unload();
-      engine.current = { backend, engine: createEngine(backend, { wllamaWasmUrl }) };
+      engine.current = { backend, engine: await createEngine(backend, { wllamaWasmUrl }) };
     }
     const e = engine.current.engine;
     const startedAt = performance.now();

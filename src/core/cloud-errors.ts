@@ -1,6 +1,6 @@
 /** Cloud failures as one typed error with a message a person can act on. */
 
-import Anthropic from "@anthropic-ai/sdk";
+import type Anthropic from "@anthropic-ai/sdk";
 
 export type CloudErrorKind =
   | "not-configured"
@@ -41,18 +41,20 @@ function bodyType(e: InstanceType<typeof Anthropic.APIError>): string | undefine
   return typeof error?.type === "string" ? error.type : undefined;
 }
 
+/** `sdk` is the loaded SDK class (its error classes are checked with instanceof; the SDK is loaded lazily). */
 export function toCloudError(
   e: unknown,
   context: { receivedText: boolean; aborted: boolean; baseURL: string },
+  sdk: typeof Anthropic,
 ): CloudError {
   if (e instanceof CloudError) return e;
-  if (context.aborted || e instanceof Anthropic.APIUserAbortError) {
+  if (context.aborted || e instanceof sdk.APIUserAbortError) {
     return new CloudError("The cloud answer was stopped.", "aborted");
   }
-  if (e instanceof Anthropic.APIConnectionTimeoutError) {
+  if (e instanceof sdk.APIConnectionTimeoutError) {
     return new CloudError("The cloud did not answer in time (timeout), even after retrying.", "timeout");
   }
-  if (e instanceof Anthropic.APIConnectionError) {
+  if (e instanceof sdk.APIConnectionError) {
     return context.receivedText
       ? new CloudError("The connection to the cloud dropped in the middle of the answer.", "interrupted")
       : new CloudError(
@@ -60,7 +62,7 @@ export function toCloudError(
           "network",
         );
   }
-  if (e instanceof Anthropic.APIError) {
+  if (e instanceof sdk.APIError) {
     const detail = bodyMessage(e);
     const type = bodyType(e);
     const status = e.status;

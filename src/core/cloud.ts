@@ -7,7 +7,7 @@
  * the base URL. Retries with backoff on 408/409/429/5xx/529, honouring retry-after, are the SDK's.
  */
 
-import Anthropic from "@anthropic-ai/sdk";
+import type Anthropic from "@anthropic-ai/sdk";
 import { CloudError, toCloudError } from "./cloud-errors";
 import type { ChatMessage } from "./engines/types";
 
@@ -67,19 +67,31 @@ export function toAnthropicMessages(messages: readonly ChatMessage[]): {
   return { system: system || undefined, messages: turns };
 }
 
+let sdk: Promise<typeof Anthropic> | undefined;
+
+/** The SDK is its own chunk, loaded on the first cloud call; call this early to have it ready. */
+export function loadCloudSdk(): Promise<typeof Anthropic> {
+  sdk ??= import("@anthropic-ai/sdk").then((m) => m.default);
+  return sdk;
+}
+
 export class CloudClient {
-  private readonly client: Anthropic;
+  private client: Anthropic | undefined;
   private onFetch: (() => void) | undefined;
 
   constructor(readonly config: CloudConfig) {
     if (config.mode === "direct" && !config.apiKey) {
       throw new CloudError("Direct cloud access needs your API key (Settings -> Cloud).", "not-configured");
     }
+  }
+
+  private sdkClient(Sdk: typeof Anthropic): Anthropic {
+    const config = this.config;
     const credential =
       config.mode === "direct"
         ? { apiKey: config.apiKey! }
         : { authToken: config.proxyToken ?? "tandem-proxy" };
-    this.client = new Anthropic({
+    this.client ??= new Sdk({
       ...credential,
       baseURL: config.baseURL,
       dangerouslyAllowBrowser: true,
@@ -90,6 +102,7 @@ export class CloudClient {
         return globalThis.fetch(input, init);
       },
     });
+    return this.client;
   }
 
   async *stream(
@@ -112,9 +125,11 @@ export class CloudClient {
       }, idleMs);
     };
     let receivedText = false;
+    const Sdk = await loadCloudSdk();
+    const client = this.sdkClient(Sdk);
     this.onFetch = options.onRequestSent;
     try {
-      const stream = await this.client.messages.create(
+      const stream = await client.messages.create(
         {
           model: this.config.model,
           max_tokens: this.config.maxTokens ?? 1024,
@@ -150,11 +165,15 @@ export class CloudClient {
       if (timedOut) {
         throw new CloudError(`The cloud stopped answering for ${Math.round(idleMs / 1000)} s.`, "timeout");
       }
-      throw toCloudError(e, {
-        receivedText,
-        aborted: options.signal?.aborted ?? false,
-        baseURL: this.config.baseURL,
-      });
+      throw toCloudError(
+        e,
+        {
+          receivedText,
+          aborted: options.signal?.aborted ?? false,
+          baseURL: this.config.baseURL,
+        },
+        Sdk,
+      );
     } finally {
       clearTimeout(idleTimer);
       this.onFetch = undefined;
