@@ -5,8 +5,8 @@ import type { ServerConfig } from "./config";
 /**
  * Scripts only from our origin (plus WebAssembly compilation for the engines); workers from our
  * origin and blob: (wllama starts its worker from a blob); network to our origin and to https
- * endpoints (direct cloud mode, web-llm model files) or a loopback gateway; no plugins; images
- * only from our origin so untrusted model output cannot load remote images.
+ * endpoints (direct cloud mode, web-llm model files) or a loopback gateway; no plugins; https
+ * images only because the app shows an image from model output after the user clicks for it.
  */
 export function contentSecurityPolicy(config: ServerConfig): string {
   const frameAncestors = ["'self'", ...config.embedOrigins].join(" ");
@@ -15,7 +15,8 @@ export function contentSecurityPolicy(config: ServerConfig): string {
     "script-src 'self' 'wasm-unsafe-eval'",
     "worker-src 'self' blob:",
     "connect-src 'self' https: http://127.0.0.1:* http://localhost:*",
-    "img-src 'self' data: blob:",
+    "img-src 'self' data: blob: https:",
+    "font-src 'self' data:",
     "style-src 'self' 'unsafe-inline'",
     "object-src 'none'",
     "base-uri 'self'",
