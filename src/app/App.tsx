@@ -1,15 +1,27 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { CloudClient } from "../core/cloud";
+import { CloudClient, loadCloudSdk } from "../core/cloud";
 import { InMemoryRouteHistory } from "../core/cloud-budget";
-import { customGgufEntry, PROMPTED_ESCALATION_INSTRUCTION } from "../core/models";
+import { type CatalogueEntry, customGgufEntry, PROMPTED_ESCALATION_INSTRUCTION } from "../core/models";
 import { type ConsentRequest, Router, type RoutingPolicy } from "../core/router";
+import type { ChatStore } from "../core/store";
+import type { TurnContext } from "./chat/use-chat";
+import { useChat } from "./chat/use-chat";
+import { useConversations } from "./chat/use-conversations";
+import { useStore } from "./chat/use-store";
+import { Composer } from "./components/Composer";
 import { ConsentDialog } from "./components/ConsentDialog";
-import { ModelBar } from "./components/ModelBar";
+import { ConversationList } from "./components/ConversationList";
+import { DataPanel } from "./components/DataPanel";
+import { ModelManager } from "./components/ModelManager";
+import { ModelStatusLine } from "./components/ModelStatusLine";
+import { Panel } from "./components/Panel";
 import { SettingsPanel } from "./components/SettingsPanel";
 import { TurnView } from "./components/TurnView";
+import { UpdatePrompt } from "./components/UpdatePrompt";
+import { Welcome } from "./components/Welcome";
 import { useServerCloud } from "./server-cloud";
 import { cloudConfigOf, loadSettings, type Settings, saveSettings } from "./settings";
-import { useChat } from "./use-chat";
+import { StatsPanel } from "./stats/StatsPanel";
 import { useLocalModel } from "./use-local-model";
 
 interface PendingConsent {
@@ -17,14 +29,39 @@ interface PendingConsent {
   resolve: (ok: boolean) => void;
 }
 
+type PanelName = "models" | "settings" | "stats" | "data";
+const PANEL_TITLES: Record<PanelName, string> = {
+  models: "Models",
+  settings: "Settings",
+  stats: "Statistics",
+  data: "Export and import",
+};
+
+/** The cloud budget counts turns across reloads: seed it from the stored routing statistics. */
+function useRouteHistory(store: ChatStore | undefined) {
+  const history = useRef(new InMemoryRouteHistory());
+  useEffect(() => {
+    if (!store) return;
+    void store.routes().then((routes) => {
+      const fresh = new InMemoryRouteHistory();
+      for (const r of routes) fresh.add(r.route === "cloud" ? "cloud" : "local");
+      history.current = fresh;
+    });
+  }, [store]);
+  return history;
+}
+
 export function App() {
+  const storeState = useStore();
+  const store = storeState.state === "ready" ? storeState.store : undefined;
   const [settings, setSettings] = useState<Settings>(loadSettings);
   const model = useLocalModel(settings);
-  const chat = useChat();
-  const [input, setInput] = useState("");
+  const conversations = useConversations(store);
+  const chat = useChat(store, conversations.currentId);
+  const history = useRouteHistory(store);
   const [consent, setConsent] = useState<PendingConsent>();
-  const history = useRef(new InMemoryRouteHistory());
-  const [selectedId, setSelectedId] = useState(settings.modelId);
+  const [panel, setPanel] = useState<PanelName>();
+  const [sidebarOpen, setSidebarOpen] = useState(false);
 
   const updateSettings = (s: Settings) => {
     setSettings(s);
@@ -44,14 +81,17 @@ export function App() {
       return { cloudError: e instanceof Error ? e.message : String(e) };
     }
   }, [settings, serverCloud]);
+  useEffect(() => {
+    if (cloud && !settings.privacy) void loadCloudSdk();
+  }, [cloud, settings.privacy]);
 
   // Load the chosen model once the device has been probed (the bundled demo needs no network).
   const { entries, load, status } = model;
   useEffect(() => {
     if (status.state !== "idle") return;
-    const entry = entries.find((e) => e.spec.id === selectedId) ?? entries[0];
+    const entry = entries.find((e) => e.spec.id === settings.modelId) ?? entries[0];
     if (entry) void load(entry);
-  }, [entries, status.state, selectedId, load]);
+  }, [entries, status.state, settings.modelId, load]);
 
   const ready = status.state === "ready";
   const system = useMemo(() => {
@@ -60,8 +100,10 @@ export function App() {
     return [settings.systemPrompt, extra].filter(Boolean).join("\n\n");
   }, [settings.systemPrompt, ready, status]);
 
-  const policy = useCallback(
-    (): RoutingPolicy => ({
+  const context = useCallback((): TurnContext | undefined => {
+    const engine = model.engine();
+    if (!engine) return undefined;
+    const policy: RoutingPolicy = {
       mode: settings.routing,
       privacy: settings.privacy,
       sendDraft: settings.sendDraft,
@@ -74,84 +116,134 @@ export function App() {
               new Promise<boolean>((resolve) => setConsent({ request, resolve })),
           }
         : {}),
-    }),
-    [settings],
-  );
+    };
+    return {
+      router: new Router({ engine, cloud: () => cloud, history: history.current }),
+      system,
+      policy,
+      cloudModel: settings.cloud.model,
+    };
+  }, [model, settings, cloud, system, history]);
 
-  const router = () => {
-    const engine = model.engine();
-    if (!engine) throw new Error("No model is loaded.");
-    return new Router({ engine, cloud: () => cloud, history: history.current });
+  const withContext = (f: (ctx: TurnContext) => unknown) => {
+    const ctx = context();
+    if (ctx && !chat.running) void f(ctx);
   };
 
-  const submit = (e: React.FormEvent) => {
-    e.preventDefault();
-    const text = input.trim();
-    if (!text || !ready || chat.running) return;
-    setInput("");
-    void chat.send(router(), system, text, policy());
+  const send = (text: string) =>
+    withContext((ctx) =>
+      chat.send(text, ctx, (id) => {
+        conversations.open(id);
+        void conversations.reload();
+      }),
+    );
+
+  const loadEntry = (entry: CatalogueEntry) => {
+    updateSettings({ ...settings, modelId: entry.spec.id });
+    void model.load(entry);
   };
 
+  const busy = chat.running || !ready;
   return (
-    <main className="app">
-      <header>
-        <h1>Tandem</h1>
-        <p className="tagline">On-device chat that asks the cloud only when it must.</p>
-      </header>
-      <ModelBar
-        choice={model.choice}
-        entries={model.entries}
-        status={model.status}
-        selectedId={selectedId}
-        onSelect={(id) => {
-          setSelectedId(id);
-          updateSettings({ ...settings, modelId: id });
-        }}
-        onLoad={() => {
-          const entry = model.entries.find((e) => e.spec.id === selectedId);
-          if (entry) void model.load(entry);
-        }}
-        onCancel={model.cancel}
-        onLoadUrl={(url) => void model.load(customGgufEntry(url, document.baseURI))}
-      />
-      <SettingsPanel settings={settings} onChange={updateSettings} />
-      <p className="cloud-status" data-testid="cloud-status">
-        {settings.privacy
-          ? "Privacy mode: nothing leaves this device."
-          : cloud
-            ? `Cloud: ${cloud.config.model} via ${cloud.config.mode === "proxy" ? "server" : "your key"}`
-            : (cloudError ??
-              `No cloud configured (${serverCloud.state === "unavailable" ? serverCloud.why : "checking the server"}): everything is answered on this device.`)}
-      </p>
-      <section className="conversation" aria-live="polite">
-        {chat.turns.map((t) => (
-          <TurnView
-            key={t.id}
-            turn={t}
-            onAnswerLocally={() => void chat.answerLocally(router(), system, t.id, policy())}
-          />
-        ))}
-      </section>
-      <form className="composer" onSubmit={submit}>
-        <textarea
-          aria-label="Message"
-          placeholder={ready ? "Ask something…" : "Loading the model…"}
-          value={input}
-          onChange={(e) => setInput(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === "Enter" && !e.shiftKey) submit(e);
+    <div className={`layout${sidebarOpen ? " sidebar-open" : ""}`}>
+      <aside className="sidebar">
+        <ConversationList
+          conversations={conversations.conversations}
+          currentId={conversations.currentId}
+          query={conversations.query}
+          onQuery={conversations.setQuery}
+          onNew={() => {
+            conversations.open(undefined);
+            setSidebarOpen(false);
           }}
+          onOpen={(id) => {
+            conversations.open(id);
+            setSidebarOpen(false);
+          }}
+          onRename={(id, title) => void conversations.rename(id, title)}
+          onDelete={(id) => void conversations.remove(id)}
         />
-        {chat.running ? (
-          <button type="button" onClick={chat.stop}>
-            Stop
+      </aside>
+      <main className="app">
+        <header className="topbar">
+          <button
+            type="button"
+            className="icon menu"
+            aria-label="Conversations"
+            aria-expanded={sidebarOpen}
+            onClick={() => setSidebarOpen((o) => !o)}
+          >
+            ☰
           </button>
-        ) : (
-          <button type="submit" className="primary" disabled={!ready}>
-            Send
-          </button>
+          <h1>Tandem</h1>
+          <nav className="panels" aria-label="Panels">
+            {(Object.keys(PANEL_TITLES) as PanelName[]).map((p) => (
+              <button key={p} type="button" onClick={() => setPanel(p)}>
+                {PANEL_TITLES[p]}
+              </button>
+            ))}
+          </nav>
+        </header>
+        <UpdatePrompt />
+        <ModelStatusLine status={status} />
+        <p className="cloud-status" data-testid="cloud-status">
+          {settings.privacy
+            ? "Privacy mode: nothing leaves this device."
+            : cloud
+              ? `Cloud: ${cloud.config.model} via ${cloud.config.mode === "proxy" ? "server" : "your key"}`
+              : (cloudError ??
+                `No cloud configured (${serverCloud.state === "unavailable" ? serverCloud.why : "checking the server"}): everything is answered on this device.`)}
+        </p>
+        {storeState.state === "error" && (
+          <p className="error" role="alert" data-testid="store-error">
+            {storeState.message} Conversations are not being saved.
+          </p>
         )}
-      </form>
+        {chat.saveError && (
+          <p className="error" role="alert" data-testid="save-error">
+            {chat.saveError}{" "}
+            <button type="button" className="link" onClick={chat.clearSaveError}>
+              Dismiss
+            </button>
+          </p>
+        )}
+        <section className="conversation" aria-live="polite" aria-label="Conversation">
+          {chat.turns.length === 0 && (
+            <Welcome demo={status.state === "ready" && status.entry.spec.id === "tandem-demo"} onTry={send} />
+          )}
+          {chat.turns.map((t) => (
+            <TurnView
+              key={t.id}
+              turn={t}
+              busy={busy}
+              actions={{
+                onAnswerLocally: () => withContext((ctx) => chat.answerLocally(t.id, ctx)),
+                onRegenerate: () => withContext((ctx) => chat.regenerate(t.id, ctx)),
+                onEdit: (text) => withContext((ctx) => chat.editAndResend(t.id, text, ctx)),
+                onDelete: () => void chat.deleteTurn(t.id),
+              }}
+            />
+          ))}
+        </section>
+        <Composer ready={ready && !!store} running={chat.running} onSend={send} onStop={chat.stop} />
+      </main>
+      {panel && (
+        <Panel title={PANEL_TITLES[panel]} onClose={() => setPanel(undefined)}>
+          {panel === "models" && (
+            <ModelManager
+              choice={model.choice}
+              entries={model.entries}
+              status={model.status}
+              onLoad={loadEntry}
+              onCancel={model.cancel}
+              onLoadUrl={(url) => void model.load(customGgufEntry(url, document.baseURI))}
+            />
+          )}
+          {panel === "settings" && <SettingsPanel settings={settings} onChange={updateSettings} />}
+          {panel === "stats" && store && <StatsPanel store={store} />}
+          {panel === "data" && store && <DataPanel store={store} currentId={conversations.currentId} />}
+        </Panel>
+      )}
       {consent && (
         <ConsentDialog
           request={consent.request}
@@ -161,6 +253,6 @@ export function App() {
           }}
         />
       )}
-    </main>
+    </div>
   );
 }

@@ -1,114 +1,255 @@
-/** Conversation state driven by the router's events; React only consumes them. */
+/**
+ * One conversation's turns, driven by the router's events and kept in the store: the user's
+ * message is saved before generation starts and the answer is flushed while it streams.
+ */
 
-import { useCallback, useRef, useState } from "react";
-import type { ChatMessage } from "../core/engines/types";
-import type { RouteRecord, Router, RoutingPolicy } from "../core/router";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { ChatMessage } from "../../core/engines/types";
+import type { Router, RouterEvent, RoutingPolicy } from "../../core/router";
+import type { ChatStore, Turn } from "../../core/store";
+import { conversationFor, routeStatFor, titleFor } from "./conversation";
+import { holdTurnLock } from "./turn-lock";
 
-export interface Turn {
-  id: number;
-  user: string;
-  /** The answer shown: local text, or the cloud's after an offload. */
-  answer: string;
-  /** Local text written before the model asked for the cloud. */
-  draft?: string;
-  offload?: { decision: "cloud" | "declined"; reason?: string };
-  source: "local" | "cloud";
-  record?: RouteRecord;
-  error?: { message: string; partial: string; canAnswerLocally: boolean };
-  running: boolean;
+/** A reload mid-answer loses at most this much of it. */
+export const FLUSH_MS = 500;
+
+export interface TurnContext {
+  router: Router;
+  system: string;
+  policy: RoutingPolicy;
+  cloudModel: string;
 }
 
-export function conversationFor(system: string, turns: readonly Turn[], next: string): ChatMessage[] {
-  const messages: ChatMessage[] = system.trim() ? [{ role: "system", content: system }] : [];
-  for (const t of turns) {
-    if (t.running) continue;
-    messages.push({ role: "user", content: t.user });
-    if (t.answer) messages.push({ role: "assistant", content: t.answer });
+function applyEvent(t: Turn, e: RouterEvent): Turn {
+  switch (e.type) {
+    case "local-delta":
+    case "cloud-delta":
+      return { ...t, answer: t.answer + e.text };
+    case "offload":
+      return {
+        ...t,
+        draft: e.draft,
+        answer: "",
+        source: e.decision === "cloud" ? "cloud" : "local",
+        offload: { decision: e.decision, ...(e.reason ? { reason: e.reason } : {}) },
+      };
+    case "done":
+      return { ...t, record: e.record, status: e.record.stopped ? "stopped" : "done" };
+    case "error":
+      return {
+        ...t,
+        record: e.record,
+        status: "error",
+        error: { message: e.message, partial: e.partial, canAnswerLocally: e.canAnswerLocally },
+      };
   }
-  messages.push({ role: "user", content: next });
-  return messages;
 }
 
-export function useChat() {
-  const [turns, setTurns] = useState<Turn[]>([]);
-  const controller = useRef<AbortController>(undefined);
-  const nextId = useRef(1);
+/** Writes the latest state of a streaming turn at most every FLUSH_MS, and once at the end. */
+function flusher(store: ChatStore, latest: () => Turn, onError: (e: unknown) => void) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let last = 0;
+  const write = () => store.putTurn(latest()).catch(onError);
+  return {
+    schedule() {
+      if (timer) return;
+      timer = setTimeout(
+        () => {
+          timer = undefined;
+          last = Date.now();
+          void write();
+        },
+        Math.max(0, last + FLUSH_MS - Date.now()),
+      );
+    },
+    async final() {
+      clearTimeout(timer);
+      timer = undefined;
+      await write();
+    },
+  };
+}
 
-  const update = useCallback(
-    (id: number, f: (t: Turn) => Turn) => setTurns((ts) => ts.map((t) => (t.id === id ? f(t) : t))),
+export function useChat(store: ChatStore | undefined, conversationId: string | undefined) {
+  const [turns, setTurns] = useState<Turn[]>([]);
+  const [saveError, setSaveError] = useState<string>();
+  const active = useRef<{ turnId: string; controller: AbortController }>(undefined);
+  const shown = useRef(conversationId);
+  shown.current = conversationId;
+
+  const reload = useCallback(async () => {
+    const id = conversationId;
+    if (!store || !id) return setTurns([]);
+    const stored = await store.turns(id);
+    if (shown.current !== id) return;
+    // The answer this tab is writing is newer here than in the store.
+    setTurns((mine) =>
+      stored.map((t) => (t.id === active.current?.turnId ? (mine.find((m) => m.id === t.id) ?? t) : t)),
+    );
+  }, [store, conversationId]);
+
+  useEffect(() => {
+    void reload();
+    return store?.subscribe((change) => {
+      if (
+        change.kind === "conversations" ||
+        (change.kind === "turns" && change.conversationId === conversationId)
+      )
+        void reload();
+    });
+  }, [store, conversationId, reload]);
+
+  const reportSaveError = useCallback(
+    (e: unknown) => setSaveError(e instanceof Error ? e.message : String(e)),
     [],
   );
 
   const run = useCallback(
-    async (router: Router, messages: ChatMessage[], policy: RoutingPolicy, id: number) => {
-      controller.current?.abort();
-      const c = new AbortController();
-      controller.current = c;
-      try {
-        for await (const e of router.turn(messages, policy, c.signal)) {
-          if (e.type === "local-delta") update(id, (t) => ({ ...t, answer: t.answer + e.text }));
-          else if (e.type === "offload")
-            update(id, (t) => ({
-              ...t,
-              draft: e.draft,
-              answer: "",
-              source: e.decision === "cloud" ? "cloud" : "local",
-              offload: { decision: e.decision, ...(e.reason ? { reason: e.reason } : {}) },
-            }));
-          else if (e.type === "cloud-delta") update(id, (t) => ({ ...t, answer: t.answer + e.text }));
-          else if (e.type === "done") update(id, (t) => ({ ...t, record: e.record, running: false }));
-          else if (e.type === "error")
-            update(id, (t) => ({
-              ...t,
-              record: e.record,
-              running: false,
-              error: { message: e.message, partial: e.partial, canAnswerLocally: e.canAnswerLocally },
-            }));
+    async (start: Turn, messages: ChatMessage[], ctx: TurnContext) => {
+      if (!store) return;
+      active.current?.controller.abort();
+      const controller = new AbortController();
+      active.current = { turnId: start.id, controller };
+      let current = start;
+      const flush = flusher(store, () => current, reportSaveError);
+      const show = () => setTurns((ts) => ts.map((t) => (t.id === current.id ? current : t)));
+      await holdTurnLock(start.id, async () => {
+        try {
+          for await (const e of ctx.router.turn(messages, ctx.policy, controller.signal)) {
+            current = { ...applyEvent(current, e), updatedAt: Date.now() };
+            show();
+            flush.schedule();
+            if (e.type === "done" || e.type === "error")
+              await store
+                .addRoute(routeStatFor(current, e.record, messages, ctx.cloudModel))
+                .catch(reportSaveError);
+          }
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          current = {
+            ...current,
+            status: "error",
+            error: { message, partial: current.answer, canAnswerLocally: false },
+          };
+          show();
+        } finally {
+          if (active.current?.turnId === start.id) active.current = undefined;
+          await flush.final();
         }
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        update(id, (t) => ({
-          ...t,
-          running: false,
-          error: { message, partial: t.answer, canAnswerLocally: false },
-        }));
+      });
+    },
+    [store, reportSaveError],
+  );
+
+  /** Saves the message (and a new conversation for the first one), then answers it. */
+  const send = useCallback(
+    async (text: string, ctx: TurnContext, onCreated: (id: string) => void) => {
+      if (!store) return;
+      let id = conversationId;
+      try {
+        if (!id) {
+          id = (await store.createConversation(titleFor(text))).id;
+          shown.current = id;
+          onCreated(id);
+        }
+        const now = Date.now();
+        const last = turns.at(-1);
+        const turn: Turn = {
+          id: crypto.randomUUID(),
+          conversationId: id,
+          seq: last ? last.seq + 1 : 0,
+          user: text,
+          answer: "",
+          source: "local",
+          status: "streaming",
+          createdAt: now,
+          updatedAt: now,
+        };
+        await store.putTurn(turn);
+        setTurns((ts) => [...ts.filter((t) => t.conversationId === id), turn]);
+        await run(turn, conversationFor(ctx.system, turns, text), ctx);
+      } catch (e) {
+        reportSaveError(e);
       }
     },
-    [update],
+    [store, conversationId, turns, run, reportSaveError],
   );
 
-  const send = useCallback(
-    (router: Router, system: string, text: string, policy: RoutingPolicy) => {
-      const id = nextId.current++;
-      const messages = conversationFor(system, turns, text);
-      setTurns((ts) => [...ts, { id, user: text, answer: "", source: "local", running: true }]);
-      return run(router, messages, policy, id);
-    },
-    [turns, run],
-  );
-
-  /** After a cloud failure: answer the same turn on the device instead (the partial cloud text is kept). */
-  const answerLocally = useCallback(
-    (router: Router, system: string, id: number, policy: RoutingPolicy) => {
-      const index = turns.findIndex((t) => t.id === id);
-      const turn = turns[index];
-      if (!turn) return;
-      const messages = conversationFor(system, turns.slice(0, index), turn.user);
-      const kept = turn.error?.partial ?? "";
-      update(id, (t) => ({
-        ...t,
-        running: true,
+  /** Answers a turn again (optionally with new text), dropping every turn after it. */
+  const rerun = useCallback(
+    async (turnId: string, ctx: TurnContext, changes: { user?: string; draftNote?: string } = {}) => {
+      if (!store) return;
+      const index = turns.findIndex((t) => t.id === turnId);
+      const old = turns[index];
+      if (!old) return;
+      const turn: Turn = {
+        id: old.id,
+        conversationId: old.conversationId,
+        seq: old.seq,
+        user: changes.user ?? old.user,
         answer: "",
-        error: undefined,
+        ...(changes.draftNote ? { draft: changes.draftNote } : {}),
         source: "local",
-        ...(kept ? { draft: `${t.draft ?? ""}\n\n[cloud, interrupted] ${kept}`.trim() } : {}),
-      }));
-      return run(router, messages, { ...policy, mode: "local" }, id);
+        status: "streaming",
+        createdAt: old.createdAt,
+        updatedAt: Date.now(),
+      };
+      try {
+        await store.deleteTurnsFrom(old.conversationId, old.seq + 1);
+        await store.putTurn(turn);
+        setTurns([...turns.slice(0, index), turn]);
+        await run(turn, conversationFor(ctx.system, turns.slice(0, index), turn.user), ctx);
+      } catch (e) {
+        reportSaveError(e);
+      }
     },
-    [turns, run, update],
+    [store, turns, run, reportSaveError],
   );
 
-  const stop = useCallback(() => controller.current?.abort(), []);
-  const running = turns.some((t) => t.running);
-  return { turns, send, stop, answerLocally, running };
+  const regenerate = useCallback((turnId: string, ctx: TurnContext) => rerun(turnId, ctx), [rerun]);
+
+  const editAndResend = useCallback(
+    (turnId: string, text: string, ctx: TurnContext) => rerun(turnId, ctx, { user: text }),
+    [rerun],
+  );
+
+  /** After a cloud failure: answer the same turn on the device instead (the partial cloud text is kept as a note). */
+  const answerLocally = useCallback(
+    (turnId: string, ctx: TurnContext) => {
+      const turn = turns.find((t) => t.id === turnId);
+      const kept = turn?.error?.partial ?? "";
+      const draftNote = kept ? `${turn?.draft ?? ""}\n\n[cloud, interrupted] ${kept}`.trim() : "";
+      return rerun(turnId, { ...ctx, policy: { ...ctx.policy, mode: "local" } }, { draftNote });
+    },
+    [turns, rerun],
+  );
+
+  const deleteTurn = useCallback(
+    async (turnId: string) => {
+      const turn = turns.find((t) => t.id === turnId);
+      if (!store || !turn || turn.status === "streaming") return;
+      try {
+        await store.deleteTurn(turnId, turn.conversationId);
+        setTurns((ts) => ts.filter((t) => t.id !== turnId));
+      } catch (e) {
+        reportSaveError(e);
+      }
+    },
+    [store, turns, reportSaveError],
+  );
+
+  const stop = useCallback(() => active.current?.controller.abort(), []);
+  const running = turns.some((t) => t.status === "streaming" && t.id === active.current?.turnId);
+  return {
+    turns,
+    send,
+    regenerate,
+    editAndResend,
+    answerLocally,
+    deleteTurn,
+    stop,
+    running,
+    saveError,
+    clearSaveError: () => setSaveError(undefined),
+  };
 }

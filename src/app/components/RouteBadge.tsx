@@ -1,12 +1,14 @@
-import type { Turn } from "../use-chat";
+import type { Turn } from "../../core/store";
 
 export function routeLabel(turn: Turn): {
   text: string;
   kind: "local" | "cloud" | "declined" | "failed" | "running";
 } {
   const r = turn.record;
-  if (turn.running) return { text: turn.source === "cloud" ? "cloud…" : "on device…", kind: "running" };
-  if (!r) return { text: "stopped", kind: "failed" };
+  if (turn.status === "streaming")
+    return { text: turn.source === "cloud" ? "cloud…" : "on device…", kind: "running" };
+  if (turn.status === "interrupted") return { text: "interrupted", kind: "failed" };
+  if (!r || r.stopped) return { text: "stopped", kind: "failed" };
   switch (r.route) {
     case "local":
       return { text: "on device", kind: "local" };

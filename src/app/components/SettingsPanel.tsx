@@ -12,8 +12,7 @@ export function SettingsPanel({
   const setCloud = <K extends keyof Settings["cloud"]>(key: K, value: Settings["cloud"][K]) =>
     onChange({ ...settings, cloud: { ...settings.cloud, [key]: value } });
   return (
-    <details className="settings">
-      <summary>Settings</summary>
+    <div className="settings">
       <fieldset>
         <legend>Routing</legend>
         <label>
@@ -148,6 +147,6 @@ export function SettingsPanel({
           </select>
         </label>
       </fieldset>
-    </details>
+    </div>
   );
 }

@@ -1,0 +1,105 @@
+import { useState } from "react";
+import type { Conversation } from "../../core/store";
+
+function ConversationItem({
+  conversation,
+  current,
+  onOpen,
+  onRename,
+  onDelete,
+}: {
+  conversation: Conversation;
+  current: boolean;
+  onOpen: () => void;
+  onRename: (title: string) => void;
+  onDelete: () => void;
+}) {
+  const [title, setTitle] = useState<string>();
+  if (title !== undefined)
+    return (
+      <li>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (title.trim()) onRename(title.trim());
+            setTitle(undefined);
+          }}
+        >
+          <input
+            aria-label="Conversation title"
+            value={title}
+            // biome-ignore lint/a11y/noAutofocus: the user just asked to rename this conversation
+            autoFocus
+            onChange={(e) => setTitle(e.target.value)}
+            onKeyDown={(e) => e.key === "Escape" && setTitle(undefined)}
+          />
+        </form>
+      </li>
+    );
+  return (
+    <li className={current ? "current" : undefined}>
+      <button type="button" className="open" aria-current={current ? "page" : undefined} onClick={onOpen}>
+        {conversation.title}
+      </button>
+      <button
+        type="button"
+        className="icon"
+        aria-label={`Rename ${conversation.title}`}
+        onClick={() => setTitle(conversation.title)}
+      >
+        ✎
+      </button>
+      <button
+        type="button"
+        className="icon"
+        aria-label={`Delete ${conversation.title}`}
+        onClick={() => {
+          if (confirm(`Delete “${conversation.title}”? This cannot be undone.`)) onDelete();
+        }}
+      >
+        🗑
+      </button>
+    </li>
+  );
+}
+
+export function ConversationList(props: {
+  conversations: Conversation[];
+  currentId: string | undefined;
+  query: string;
+  onQuery: (q: string) => void;
+  onNew: () => void;
+  onOpen: (id: string) => void;
+  onRename: (id: string, title: string) => void;
+  onDelete: (id: string) => void;
+}) {
+  return (
+    <nav className="conversations" aria-label="Conversations">
+      <button type="button" className="primary new-chat" onClick={props.onNew}>
+        New chat
+      </button>
+      <input
+        type="search"
+        aria-label="Search conversations"
+        placeholder="Search"
+        value={props.query}
+        onChange={(e) => props.onQuery(e.target.value)}
+      />
+      <ul data-testid="conversation-list">
+        {props.conversations.map((c) => (
+          <ConversationItem
+            key={c.id}
+            conversation={c}
+            current={c.id === props.currentId}
+            onOpen={() => props.onOpen(c.id)}
+            onRename={(title) => props.onRename(c.id, title)}
+            onDelete={() => props.onDelete(c.id)}
+          />
+        ))}
+      </ul>
+      {props.conversations.length === 0 && (
+        <p className="muted">{props.query ? "No conversation matches." : "No conversations yet."}</p>
+      )}
+    </nav>
+  );
+}

@@ -1,0 +1,119 @@
+import { useCallback, useEffect, useState } from "react";
+import type { EngineChoice } from "../../core/engines/capabilities";
+import {
+  cachedBytes,
+  deleteCachedModel,
+  type StorageEstimate,
+  storageEstimate,
+} from "../../core/engines/model-cache";
+import type { CatalogueEntry } from "../../core/models";
+import { formatBytes } from "../format";
+import type { ModelStatus } from "../use-local-model";
+
+function useCacheInfo(entries: CatalogueEntry[], status: ModelStatus) {
+  const [cached, setCached] = useState<Record<string, number>>({});
+  const [storage, setStorage] = useState<StorageEstimate>();
+  const refresh = useCallback(async () => {
+    const sizes: Record<string, number> = {};
+    for (const e of entries) sizes[e.spec.id] = await cachedBytes(e.spec).catch(() => 0);
+    setCached(sizes);
+    setStorage(await storageEstimate());
+  }, [entries]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a finished load changes what is cached
+  useEffect(() => {
+    void refresh();
+  }, [refresh, status.state]);
+  return { cached, storage, refresh };
+}
+
+export function ModelManager(props: {
+  choice: EngineChoice | undefined;
+  entries: CatalogueEntry[];
+  status: ModelStatus;
+  onLoad: (entry: CatalogueEntry) => void;
+  onCancel: () => void;
+  onLoadUrl: (url: string) => void;
+}) {
+  const { choice, entries, status } = props;
+  const [url, setUrl] = useState("");
+  const { cached, storage, refresh } = useCacheInfo(entries, status);
+  const loadedId = status.state === "ready" ? status.entry.spec.id : undefined;
+  return (
+    <section className="model-manager" aria-label="Models">
+      <p className="engine-choice" data-testid="engine-choice" data-backend={choice?.backend ?? ""}>
+        {choice ? choice.reason : "Checking this device…"}
+      </p>
+      {status.state === "loading" && (
+        <button type="button" onClick={props.onCancel}>
+          Cancel download
+        </button>
+      )}
+      <ul className="catalogue" data-testid="catalogue">
+        {entries.map((e) => (
+          <li key={e.spec.id} data-model-id={e.spec.id}>
+            <div>
+              <strong>{e.spec.label}</strong>
+              <small>
+                {" "}
+                · {formatBytes(e.sizeBytes)} download
+                {cached[e.spec.id] ? ` · ${formatBytes(cached[e.spec.id] ?? 0)} cached` : " · not cached"}
+              </small>
+              <p className="muted">{e.description}</p>
+            </div>
+            <div className="actions">
+              <button
+                type="button"
+                aria-label={`Load ${e.spec.label}`}
+                disabled={status.state === "loading" || loadedId === e.spec.id}
+                onClick={() => props.onLoad(e)}
+              >
+                {loadedId === e.spec.id ? "Loaded" : "Load"}
+              </button>
+              {cached[e.spec.id] ? (
+                <button
+                  type="button"
+                  aria-label={`Delete the cached ${e.spec.label}`}
+                  onClick={() => void deleteCachedModel(e.spec).then(refresh)}
+                >
+                  Delete cache
+                </button>
+              ) : null}
+            </div>
+          </li>
+        ))}
+      </ul>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (url.trim()) props.onLoadUrl(url.trim());
+        }}
+      >
+        <input
+          type="url"
+          aria-label="Custom GGUF model URL"
+          placeholder="https://…/model.gguf (your exported weights)"
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+        />
+        <button type="submit">Load URL</button>
+      </form>
+      {storage && (
+        <p className="muted" data-testid="storage-estimate">
+          This site uses {formatBytes(storage.usedBytes)} of the {formatBytes(storage.quotaBytes)} the browser
+          allows it.
+          {storage.persisted ? " Storage is persistent." : ""}
+          {!storage.persisted && (
+            <button
+              type="button"
+              className="link"
+              onClick={() => void navigator.storage.persist().then(refresh)}
+            >
+              Keep models when space is low
+            </button>
+          )}
+        </p>
+      )}
+    </section>
+  );
+}
