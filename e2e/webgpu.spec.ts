@@ -6,7 +6,7 @@
  */
 
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../playwright.config";
-import { expect, test } from "./fixtures/app";
+import { expect, openPanel, test } from "./fixtures/app";
 
 test.use({
   launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, "--enable-unsafe-webgpu"] },
@@ -14,21 +14,18 @@ test.use({
 
 test("software WebGPU without shader-f16 picks web-llm q4f32 weights", async ({ page, openApp }) => {
   await openApp();
-  const choice = page.getByTestId("engine-choice");
+  const models = await openPanel(page, "Models");
+  const choice = models.getByTestId("engine-choice");
   await expect(choice).toHaveAttribute("data-backend", "webllm");
   await expect(choice).toContainText("q4f32");
-  await expect(page.getByRole("combobox", { name: "Model", exact: true })).toContainText(
-    "Qwen2.5-0.5B-Instruct (q4f32_1, WebGPU)",
-  );
+  await expect(models.getByTestId("catalogue")).toContainText("Qwen2.5-0.5B-Instruct (q4f32_1, WebGPU)");
   await expect(page.getByTestId("model-status")).toContainText("on wllama");
 });
 
 test("a web-llm model that cannot be fetched fails clearly through the worker", async ({ page, openApp }) => {
   await openApp();
-  await page
-    .getByRole("combobox", { name: "Model", exact: true })
-    .selectOption("Qwen2.5-0.5B-Instruct-q4f32_1-MLC");
-  await page.getByRole("button", { name: "Load", exact: true }).click();
+  const models = await openPanel(page, "Models");
+  await models.getByRole("button", { name: "Load Qwen2.5-0.5B-Instruct (q4f32_1, WebGPU)" }).click();
   const status = page.getByTestId("model-status");
   await expect(status).toHaveAttribute("data-state", "error", { timeout: 45_000 });
   await expect(status).toContainText("The WebGPU engine could not load");

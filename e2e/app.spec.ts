@@ -1,0 +1,274 @@
+/**
+ * The chat app end to end: the real build served by the real server, real wllama, real IndexedDB,
+ * real service worker and Cache Storage in headless Chromium. The only stand-in is the cloud: the
+ * local fake Anthropic Messages API (fixtures/fake-cloud).
+ */
+
+import { mkdir } from "node:fs/promises";
+import type { Page } from "@playwright/test";
+import { SMALL_TALK_REPLY } from "@tandem/training/fixtures/hand-wired-model";
+import { ask, expect, lastTurn, openPanel, test } from "./fixtures/app";
+
+const SCREENSHOTS = "test-results/screenshots";
+
+async function conversationTitles(page: Page): Promise<string[]> {
+  return page.getByTestId("conversation-list").getByRole("listitem").locator(".open").allInnerTexts();
+}
+
+test("conversations persist across reloads; rename, search, delete", async ({ page, openApp }) => {
+  await openApp();
+  await ask(page, "Hello there");
+  await expect(lastTurn(page).getByTestId("answer")).toHaveText(SMALL_TALK_REPLY);
+  await ask(page, "What is 6*7?");
+  await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("cloud");
+  await page.getByRole("button", { name: "New chat" }).click();
+  await expect(page.getByTestId("welcome")).toBeVisible();
+  await ask(page, "Good morning");
+  await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("on device");
+
+  await page.reload();
+  await expect.poll(() => conversationTitles(page)).toEqual(["Good morning", "Hello there"]);
+  await page.getByRole("button", { name: "Hello there", exact: true }).click();
+  const turns = page.getByTestId("turn");
+  await expect(turns).toHaveCount(2);
+  await expect(turns.nth(1).getByTestId("answer")).toHaveText("6*7 = 42. (answered by the cloud)");
+  await expect(turns.nth(1).getByTestId("route-badge")).toHaveText("cloud");
+
+  await page.getByRole("button", { name: "Rename Hello there" }).click();
+  await page.getByLabel("Conversation title").fill("Arithmetic");
+  await page.getByLabel("Conversation title").press("Enter");
+  await page.getByLabel("Search conversations").fill("42");
+  await expect.poll(() => conversationTitles(page)).toEqual(["Arithmetic"]);
+  await page.getByLabel("Search conversations").fill("");
+  page.once("dialog", (d) => void d.accept());
+  await page.getByRole("button", { name: "Delete Good morning" }).click();
+  await page.reload();
+  await expect.poll(() => conversationTitles(page)).toEqual(["Arithmetic"]);
+});
+
+test("edit and resend replaces the answer and what followed; regenerate answers again", async ({
+  page,
+  openApp,
+  cloud,
+}) => {
+  await openApp();
+  await ask(page, "Hello there");
+  await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("on device");
+  await ask(page, "Nice to meet you");
+  await expect(page.getByTestId("turn")).toHaveCount(2);
+  await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("on device");
+
+  const first = page.getByTestId("turn").first();
+  await first.getByRole("button", { name: "Edit" }).click();
+  await first.getByLabel("Edit message").fill("What is 3*5?");
+  await first.getByRole("button", { name: "Save and resend" }).click();
+  await expect(page.getByTestId("turn")).toHaveCount(1);
+  await expect(first.getByTestId("answer")).toHaveText("3*5 = 15. (answered by the cloud)");
+  await first.getByRole("button", { name: "Regenerate" }).click();
+  await expect.poll(() => cloud.requests.length).toBe(2);
+  await expect(first.getByTestId("route-badge")).toHaveText("cloud");
+  await page.reload();
+  await page.getByRole("button", { name: "Hello there", exact: true }).click();
+  await expect(page.getByTestId("user-text")).toHaveText(["What is 3*5?"]);
+});
+
+test("a reload in the middle of a streaming answer keeps what was written", async ({
+  page,
+  openApp,
+  cloud,
+}) => {
+  await openApp();
+  cloud.faults.push({ kind: "slow", delayMs: 500 });
+  await ask(page, "What is 17*23?");
+  const answer = lastTurn(page).getByTestId("answer");
+  await expect(answer).toContainText("=");
+  await page.waitForTimeout(800);
+  await page.reload();
+  await page.getByRole("button", { name: "What is 17*23?", exact: true }).click();
+  const turn = lastTurn(page);
+  await expect(turn).toHaveAttribute("data-status", "interrupted");
+  await expect(turn.getByTestId("interrupted")).toBeVisible();
+  // Flushed while streaming: the start of the cloud's answer, not all of it.
+  const kept = ((await turn.getByTestId("answer").textContent()) ?? "").trim();
+  expect(kept).toMatch(/^17\*23 =/);
+  expect(kept.length).toBeLessThan("17*23 = 391. (answered by the cloud)".length);
+  await expect(turn.getByTestId("user-text")).toHaveText("What is 17*23?");
+});
+
+test("two tabs stay consistent", async ({ page, openApp, context }) => {
+  await openApp();
+  const other = await context.newPage();
+  await other.goto("/");
+  await ask(page, "Hello from tab one");
+  await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("on device");
+  await expect.poll(() => conversationTitles(other)).toEqual(["Hello from tab one"]);
+  await other.getByRole("button", { name: "Hello from tab one", exact: true }).click();
+  await expect(other.getByTestId("answer")).toHaveText(SMALL_TALK_REPLY);
+  other.once("dialog", (d) => void d.accept());
+  await other.getByRole("button", { name: "Delete Hello from tab one" }).click();
+  await expect.poll(() => conversationTitles(page)).toEqual([]);
+});
+
+test("installable: valid manifest, icons and an active service worker; works offline after", async ({
+  page,
+  openApp,
+  context,
+}) => {
+  await openApp();
+  const manifestHref = await page.locator('link[rel="manifest"]').getAttribute("href");
+  const manifest = (await (await page.request.get(manifestHref ?? "")).json()) as {
+    name: string;
+    display: string;
+    start_url: string;
+    icons: Array<{ src: string; sizes: string; purpose?: string }>;
+  };
+  expect(manifest).toMatchObject({ name: "Tandem", display: "standalone", start_url: "." });
+  expect(manifest.icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(["192x192", "512x512"]));
+  expect(manifest.icons.some((i) => i.purpose === "maskable")).toBe(true);
+  for (const icon of manifest.icons) {
+    const r = await page.request.get(icon.src);
+    expect(r.headers()["content-type"]).toBe("image/png");
+  }
+  const sw = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL);
+  expect(sw).toMatch(/\/sw\.js$/);
+
+  // Offline: the shell comes from the service worker, the model from the engine's cache.
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByTestId("model-status")).toHaveAttribute("data-state", "ready", { timeout: 30_000 });
+  await ask(page, "Hello offline");
+  await expect(lastTurn(page).getByTestId("answer")).toHaveText(SMALL_TALK_REPLY);
+  expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+});
+
+const HOSTILE = [
+  "<script>window.__pwned = 1; alert(1)</script>",
+  '<img src="x" onerror="window.__pwned = 2; alert(2)">',
+  "[click me](javascript:window.__pwned=3)",
+  '<a href="javascript:alert(4)">raw link</a>',
+  "![tracker](https://tracker.invalid/pixel.png)",
+  "$\\href{javascript:alert(5)}{math link}$",
+  '<iframe src="https://evil.invalid"></iframe>',
+  "```js\nconsole.log('<b>not bold</b>')\n```",
+].join("\n\n");
+
+test("hostile markdown in cloud output does not execute, navigate or load anything", async ({
+  page,
+  openApp,
+  cloud,
+}) => {
+  await openApp();
+  const dialogs: string[] = [];
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  const external: string[] = [];
+  page.on("request", (r) => r.url().includes(".invalid") && external.push(r.url()));
+  cloud.faults.push({ kind: "reply", text: HOSTILE });
+  await ask(page, "What is 1+1?");
+  const answer = lastTurn(page).getByTestId("answer");
+  await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("cloud");
+  await expect(answer.locator("pre code")).toContainText("console.log('<b>not bold</b>')");
+  await expect(answer).toContainText("<script>window.__pwned = 1; alert(1)</script>");
+  expect(await answer.locator("script, iframe, img, [onerror]").count()).toBe(0);
+  for (const href of await answer
+    .locator("a")
+    .evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? "")))
+    expect(href).not.toMatch(/^\s*javascript:/i);
+  const url = page.url();
+  await answer.getByText("click me").click();
+  // KaTeX runs untrusted: \href is shown as an error, never as a link.
+  await expect(answer.locator(".katex")).toContainText("\\href");
+  expect(await answer.locator(".katex a").count()).toBe(0);
+  await expect(
+    answer.getByRole("button", { name: /Show image “tracker” from tracker\.invalid/ }),
+  ).toBeVisible();
+  await page.waitForTimeout(300);
+  expect(page.url()).toBe(url);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  expect(dialogs).toEqual([]);
+  expect(external).toEqual([]);
+});
+
+test("import rejects a malformed file with a reason and changes nothing; export round-trips", async ({
+  page,
+  openApp,
+}) => {
+  await openApp();
+  await ask(page, "Hello there");
+  await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("on device");
+  const data = await openPanel(page, "Export and import");
+  const download = page.waitForEvent("download");
+  await data.getByRole("button", { name: "Export all conversations (JSON)" }).click();
+  const exported = await (await download).path();
+
+  const input = data.getByLabel("Import conversations (JSON export)");
+  await input.setInputFiles({
+    name: "broken.json",
+    mimeType: "application/json",
+    buffer: Buffer.from(
+      '{"format":"tandem.conversations","version":1,"exportedAt":"x","conversations":[{"id":1}]}',
+    ),
+  });
+  await expect(data.getByTestId("import-result")).toHaveText(
+    /broken\.json was not imported: The file is damaged: .* at conversations\.0\.id\. Nothing was changed\./,
+  );
+  await input.setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") });
+  await expect(data.getByTestId("import-result")).toContainText("The file is not JSON.");
+  await expect.poll(() => conversationTitles(page)).toEqual(["Hello there"]);
+
+  await input.setInputFiles(exported);
+  await expect(data.getByTestId("import-result")).toHaveText("Imported 1 conversations (1 messages).");
+  await expect.poll(() => conversationTitles(page)).toEqual(["Hello there", "Hello there"]);
+});
+
+test("a full storage quota is explained and the model still works for the session", async ({
+  page,
+  openApp,
+  context,
+  baseURL,
+}) => {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Storage.overrideQuotaForOrigin", {
+    origin: new URL(baseURL ?? "").origin,
+    quotaSize: 200 * 1024,
+  });
+  await openApp();
+  await expect(page.getByTestId("model-warning")).toContainText("Browser storage is full");
+  await ask(page, "Hello there");
+  await expect(lastTurn(page).getByTestId("answer")).toHaveText(SMALL_TALK_REPLY);
+});
+
+test("statistics show where answers came from, as charts", async ({ page, openApp }) => {
+  await openApp();
+  await ask(page, "Hello there");
+  await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("on device");
+  await ask(page, "What is 2*8?");
+  await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("cloud");
+  const stats = await openPanel(page, "Statistics");
+  await expect(stats.getByTestId("stat-turns")).toHaveText("2");
+  await expect(stats.getByTestId("stat-local-share")).toHaveText("50%");
+  await expect(stats.getByRole("img", { name: /Share of turns per day/ }).locator("svg")).toBeVisible();
+  await expect(stats.getByRole("img", { name: /Cumulative cloud cost/ }).locator("svg")).toBeVisible();
+});
+
+for (const [name, viewport] of [
+  ["desktop", { width: 1280, height: 800 }],
+  ["phone", { width: 375, height: 740 }],
+] as const) {
+  test(`renders without horizontal overflow at ${name} width`, async ({ page, openApp }) => {
+    await page.setViewportSize(viewport);
+    await openApp();
+    await ask(page, "What is 12*12?");
+    await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("cloud");
+    await mkdir(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: `${SCREENSHOTS}/chat-${name}.png`, fullPage: true });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    if (name === "phone") {
+      await page.getByRole("button", { name: "Conversations" }).click();
+      await expect(page.getByRole("button", { name: "New chat" })).toBeVisible();
+    }
+  });
+}
