@@ -77,6 +77,12 @@ const MIGRATIONS: Array<(db: IDBPDatabase<TandemDB>, tx: UpgradeTx) => void> = [
 
 export const STORE_VERSION = MIGRATIONS.length;
 
+/**
+ * Messages are written without waiting for the disk flush: a crash of the whole OS may lose the
+ * last write, which the flush interval already allows; a closed or crashed tab loses nothing.
+ */
+const RELAXED = { durability: "relaxed" } as const;
+
 export class StoreError extends Error {
   override name = "StoreError";
 }
@@ -171,7 +177,11 @@ export class ChatStore {
 
   async createConversation(title: string, now = Date.now()): Promise<Conversation> {
     const conversation = { id: crypto.randomUUID(), title, createdAt: now, updatedAt: now };
-    await this.write("the new conversation", () => this.db.put("conversations", conversation));
+    await this.write("the new conversation", async () => {
+      const tx = this.db.transaction("conversations", "readwrite", RELAXED);
+      await tx.store.put(conversation);
+      await tx.done;
+    });
     this.announce({ kind: "conversations" });
     return conversation;
   }
@@ -210,7 +220,7 @@ export class ChatStore {
   /** Saves a turn and touches its conversation (most recent first in the list). */
   async putTurn(turn: Turn): Promise<void> {
     await this.write("the message", async () => {
-      const tx = this.db.transaction(["turns", "conversations"], "readwrite");
+      const tx = this.db.transaction(["turns", "conversations"], "readwrite", RELAXED);
       await tx.objectStore("turns").put(turn);
       const conversations = tx.objectStore("conversations");
       const c = await conversations.get(turn.conversationId);

@@ -1,0 +1,37 @@
+/**
+ * The baseline for `npm run bench:app`: the same demo model in a bare page with wllama called
+ * directly (no React, no router, no store), with the app's thread count and context length.
+ * Exposes `__firstTokenMs(prompt)`.
+ */
+
+import { Wllama } from "@wllama/wllama";
+import wasmUrl from "@wllama/wllama/esm/wasm/wllama.wasm?url";
+import { inspectGguf } from "../../src/core/engines/gguf-header";
+
+const model = await (await fetch(new URL("models/tandem-demo.gguf", location.href))).blob();
+const { contextLength } = await inspectGguf(model);
+const wllama = new Wllama({ default: wasmUrl }, { suppressNativeLog: true });
+await wllama.loadModel([model], { n_ctx: Math.min(4096, contextLength), n_threads: 1 });
+
+async function firstTokenMs(prompt: string): Promise<number> {
+  const controller = new AbortController();
+  const t0 = performance.now();
+  let first = 0;
+  await wllama
+    .createCompletion({
+      prompt: `<|im_start|>user\n${prompt}<|im_end|>\n<|im_start|>assistant\n`,
+      stream: true,
+      temperature: 0,
+      max_tokens: 64,
+      abortSignal: controller.signal,
+      onData: () => {
+        if (!first) first = performance.now();
+        controller.abort();
+      },
+    })
+    .catch(() => undefined);
+  return first - t0;
+}
+
+Object.assign(window, { __firstTokenMs: firstTokenMs });
+document.getElementById("out")!.textContent = "ready";
