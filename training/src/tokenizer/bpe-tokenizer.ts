@@ -99,6 +99,11 @@ function checkModel(model: Json): void {
   }
 }
 
+/** An entry of tokenizer.json's `added_tokens`, matched as written (no stripping, not normalized). */
+export function addedTokenJson(id: number, content: string, special: boolean) {
+  return { id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special } as const;
+}
+
 export class BpeTokenizer {
   /** One more than the largest id. */
   readonly vocabSize: number;
@@ -172,15 +177,7 @@ export class BpeTokenizer {
       version: "1.0",
       truncation: null,
       padding: null,
-      added_tokens: this.addedTokens.map(({ id, content, special }) => ({
-        id,
-        content,
-        single_word: false,
-        lstrip: false,
-        rstrip: false,
-        normalized: false,
-        special,
-      })),
+      added_tokens: this.addedTokens.map(({ id, content, special }) => addedTokenJson(id, content, special)),
       normalizer: this.components.normalizer,
       pre_tokenizer: this.components.preTokenizer,
       post_processor: this.components.postProcessor,

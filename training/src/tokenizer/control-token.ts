@@ -4,6 +4,8 @@
  * (Qwen2.5 has 271 such rows after its last added token).
  */
 
+import { addedTokenJson } from "./bpe-tokenizer";
+
 export const OFFLOAD_TOKEN = "<|offload|>";
 
 interface TokenizerJsonShape {
@@ -41,14 +43,6 @@ export function withControlToken(
       `No free embedding row for ${content}: the tokenizer uses every id below vocab_size ${vocabSize}.`,
     );
   }
-  const token = {
-    id,
-    content,
-    single_word: false,
-    lstrip: false,
-    rstrip: false,
-    normalized: false,
-    special: true,
-  };
+  const token = addedTokenJson(id, content, true);
   return { json: { ...json, added_tokens: [...(o.added_tokens ?? []), token] }, id, added: true };
 }
