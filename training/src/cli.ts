@@ -1,6 +1,7 @@
 /**
  * `train` command line.
- *   train pipeline [--out runs/tiny] [--quick]   the tiny pipeline: warm-up, GAPG, baselines, table, GGUF
+ *   train pipeline [--out runs/tiny] [--quick] [--resume]   the tiny pipeline: warm-up, GAPG, baselines,
+ *     table, GGUF; --resume continues each method from its checkpoint in <out>/checkpoints/
  * The cloud oracle is Anthropic's API when ANTHROPIC_API_KEY is set (ANTHROPIC_BASE_URL and
  * TANDEM_CLOUD_MODEL optional); otherwise the local fake cloud, which solves arithmetic exactly.
  */
@@ -20,7 +21,7 @@ function flag(name: string): string | undefined {
 
 const command = process.argv[2];
 if (command !== "pipeline") {
-  console.error("usage: train pipeline [--out DIR] [--quick]");
+  console.error("usage: train pipeline [--out DIR] [--quick] [--resume]");
   process.exit(2);
 }
 
@@ -37,6 +38,7 @@ const cfg = quick
       routerTrainPrompts: 40,
     }
   : { ...TINY_PIPELINE, outDir };
+cfg.resume = process.argv.includes("--resume");
 // Overrides for experiments: --levels 1,4 --warmup-steps 600 --warmup-lr 5e-3 --steps 30 --prompts 8
 const levels = flag("levels");
 if (levels) cfg.levels = levels.split(",").map(Number) as typeof cfg.levels;

@@ -41,6 +41,8 @@ export interface PipelineConfig {
   routerTrainPrompts: number;
   maxEvalTokens: number;
   outDir: string;
+  /** Continue each method from its checkpoint (the seeded warm-up is recomputed, identically). */
+  resume: boolean;
 }
 
 export const TINY_PIPELINE: PipelineConfig = {
@@ -55,6 +57,7 @@ export const TINY_PIPELINE: PipelineConfig = {
   routerTrainPrompts: 200,
   maxEvalTokens: 40,
   outDir: "runs/tiny",
+  resume: false,
 };
 
 export interface MethodRow {
@@ -121,13 +124,22 @@ export async function runPipeline(
   let routerScore: ((tokens: readonly number[]) => number) | undefined;
   for (const method of ["task-only", "collab-aware", "gapg"] as const) {
     restore(params, warm);
-    logs[method] = await trainGapg(policy, task, oracle, train, { ...cfg.gapg, method }, (s) => {
-      if (s.step % 10 === 0 || s.step === cfg.gapg.steps) {
-        log(
-          `${method} ${s.step}/${cfg.gapg.steps} reward ${s.rewardMean.toFixed(3)} cloud ${(100 * s.cloudRate).toFixed(0)}% local acc ${(100 * s.localAccuracy).toFixed(0)}% D1 ${s.d1} D2 ${s.d2} (${s.stepSeconds.toFixed(1)} s)`,
-        );
-      }
-    });
+    const checkpoint = { dir: join(cfg.outDir, "checkpoints", method), every: 10, resume: cfg.resume };
+    logs[method] = await trainGapg(
+      policy,
+      task,
+      oracle,
+      train,
+      { ...cfg.gapg, method },
+      (s) => {
+        if (s.step % 10 === 0 || s.step === cfg.gapg.steps) {
+          log(
+            `${method} ${s.step}/${cfg.gapg.steps} reward ${s.rewardMean.toFixed(3)} cloud ${(100 * s.cloudRate).toFixed(0)}% local acc ${(100 * s.localAccuracy).toFixed(0)}% D1 ${s.d1} D2 ${s.d2} (${s.stepSeconds.toFixed(1)} s)`,
+          );
+        }
+      },
+      checkpoint,
+    );
     methodOutcomes[method] = await outcomes(policy, task, oracle, test, cfg.maxEvalTokens);
     if (method === "task-only") {
       // The router baseline's classifier learns, on training prompts, where this model fails.

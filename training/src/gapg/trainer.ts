@@ -6,6 +6,11 @@
  * no filtering; task-only tuning = the offload token banned and no cloud reward.
  */
 
+import {
+  hasCheckpoint,
+  loadTrainerCheckpoint,
+  saveTrainerCheckpoint,
+} from "../checkpoint/trainer-checkpoint";
 import type { CloudOracle } from "../cloud/oracle";
 import { AdamW, DEFAULT_ADAMW } from "../model/adamw";
 import { tf } from "../model/backend";
@@ -73,6 +78,14 @@ export interface StepLog {
   stepSeconds: number;
 }
 
+export interface CheckpointOptions {
+  dir: string;
+  /** Write a checkpoint every this many steps (and after the last). */
+  every: number;
+  /** Continue from the checkpoint in `dir` when there is one. */
+  resume: boolean;
+}
+
 export async function trainGapg(
   policy: Policy,
   task: Task,
@@ -80,8 +93,8 @@ export async function trainGapg(
   train: readonly TaskExample[],
   config: GapgConfig,
   onStep: (log: StepLog) => void = () => {},
+  checkpoint?: CheckpointOptions,
 ): Promise<StepLog[]> {
-  const rng = createRng(config.seed);
   const optimizer = new AdamW(policy.params, {
     ...DEFAULT_ADAMW,
     lr: config.lr,
@@ -89,9 +102,20 @@ export async function trainGapg(
     weightDecay: config.weightDecay,
   });
   const advantageMode: AdvantageMode = config.method === "collab-aware" ? "grpo" : "gapg";
-  const logs: StepLog[] = [];
+  let logs: StepLog[] = [];
   let cursor = 0;
-  for (let step = 1; step <= config.steps; step++) {
+  let first = 1;
+  let rng = createRng(config.seed);
+  if (checkpoint?.resume && (await hasCheckpoint(checkpoint.dir))) {
+    const state = await loadTrainerCheckpoint(checkpoint.dir, policy.params, optimizer);
+    // Only the step count may change on resume (to train longer).
+    if (JSON.stringify({ ...state.config, steps: 0 }) !== JSON.stringify({ ...config, steps: 0 }))
+      throw new Error(`The checkpoint in ${checkpoint.dir} was written with a different configuration.`);
+    ({ logs, cursor } = state);
+    first = state.step + 1;
+    rng = createRng(config.seed, state.rngState);
+  }
+  for (let step = first; step <= config.steps; step++) {
     const t0 = performance.now();
     const batch = Array.from({ length: config.promptsPerBatch }, () => train[cursor++ % train.length]!);
 
@@ -172,6 +196,14 @@ export async function trainGapg(
         `Training stopped at step ${step}: five updates in a row had a non-finite loss or gradient.`,
       );
     }
+    if (checkpoint && (step % checkpoint.every === 0 || step === config.steps))
+      await saveTrainerCheckpoint(checkpoint.dir, policy.params, optimizer, {
+        step,
+        cursor,
+        rngState: rng.state(),
+        config,
+        logs,
+      });
     await tf.nextFrame();
   }
   return logs;

@@ -82,6 +82,29 @@ export class AdamW {
     }
   }
 
+  /** Moments and step count, for checkpoints (tensors named `m.<param>` and `v.<param>`). */
+  exportState(): { step: number; tensors: Array<{ name: string; shape: number[]; data: Float32Array }> } {
+    const tensors = [];
+    for (const [prefix, map] of [
+      ["m", this.m],
+      ["v", this.v],
+    ] as const)
+      for (const [name, t] of map)
+        tensors.push({ name: `${prefix}.${name}`, shape: t.shape, data: t.dataSync() as Float32Array });
+    return { step: this.step, tensors };
+  }
+
+  importState(step: number, tensors: ReadonlyArray<{ name: string; data: Float32Array }>): void {
+    this.step = step;
+    for (const { name, data } of tensors) {
+      const dot = name.indexOf(".");
+      const map = name.slice(0, dot) === "m" ? this.m : this.v;
+      const param = this.params.get(name.slice(dot + 1));
+      if (!param) throw new Error(`The optimizer state has "${name}", a parameter this model does not have.`);
+      this.slot(map, name.slice(dot + 1), param).assign(tf.tensor(data, param.shape));
+    }
+  }
+
   private slot(map: Map<string, tf.Variable>, name: string, p: tf.Variable): tf.Variable {
     let s = map.get(name);
     if (!s) {

@@ -12,6 +12,8 @@ export interface Rng {
   pick<T>(items: readonly T[]): T;
   /** A new array holding the items in uniformly random order (Fisher-Yates). */
   shuffle<T>(items: readonly T[]): T[];
+  /** The internal state, for checkpoints: `createRng(seed, state)` continues exactly from here. */
+  state(): number;
 }
 
 const TWO_POW_32 = 2 ** 32;
@@ -29,9 +31,9 @@ function fmix32(h: number): number {
  * Any safe integer is a valid seed. Seeds in [0, 2^32) are the mulberry32 state as they are; the
  * high 32 bits of others (negative ones, products of seeds) are hashed in, so nearby large seeds differ.
  */
-export function createRng(seed: number): Rng {
+export function createRng(seed: number, resumeState?: number): Rng {
   if (!Number.isSafeInteger(seed)) throw new RangeError(`An Rng seed must be a safe integer, got ${seed}.`);
-  let state = ((seed >>> 0) ^ fmix32(Math.floor(seed / TWO_POW_32) >>> 0)) >>> 0;
+  let state = resumeState ?? ((seed >>> 0) ^ fmix32(Math.floor(seed / TWO_POW_32) >>> 0)) >>> 0;
 
   const next = (): number => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -50,6 +52,7 @@ export function createRng(seed: number): Rng {
   return {
     next,
     int,
+    state: () => state,
     pick<T>(items: readonly T[]): T {
       if (items.length === 0) throw new RangeError("Rng.pick needs a non-empty list.");
       return items[int(0, items.length - 1)]!;

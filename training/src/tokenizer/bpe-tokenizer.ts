@@ -101,7 +101,15 @@ function checkModel(model: Json): void {
 
 /** An entry of tokenizer.json's `added_tokens`, matched as written (no stripping, not normalized). */
 export function addedTokenJson(id: number, content: string, special: boolean) {
-  return { id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special } as const;
+  return {
+    id,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special,
+  } as const;
 }
 
 export class BpeTokenizer {
