@@ -39,9 +39,10 @@ const cfg = quick
     }
   : { ...TINY_PIPELINE, outDir };
 cfg.resume = process.argv.includes("--resume");
-// Overrides for experiments: --levels 1,4 --warmup-steps 600 --warmup-lr 5e-3 --steps 30 --prompts 8
-const levels = flag("levels");
-if (levels) cfg.levels = levels.split(",").map(Number) as typeof cfg.levels;
+// Overrides for experiments: --levels 1,4 --warmup-levels 1 --warmup-steps 600 --warmup-lr 5e-3 --steps 30 --prompts 8
+const levelList = (name: string) => flag(name)?.split(",").map(Number) as typeof cfg.levels | undefined;
+cfg.levels = levelList("levels") ?? cfg.levels;
+cfg.warmupLevels = levelList("warmup-levels") ?? cfg.warmupLevels;
 const number = (name: string) => (flag(name) === undefined ? undefined : Number(flag(name)));
 cfg.warmup = {
   ...cfg.warmup,

@@ -32,6 +32,12 @@ export interface PipelineConfig {
   testFraction: number;
   /** Arithmetic difficulty levels mixed in the data (easy ones the tiny model learns, hard ones it cannot). */
   levels: ArithmeticLevel[];
+  /**
+   * Levels whose worked solutions the supervised warm-up trains on (all when empty). A model from
+   * scratch cannot learn the hard levels' solutions in a CPU budget, and trying drowns the easy
+   * ones; the paper starts from instruct checkpoints that already solve the easy part.
+   */
+  warmupLevels: ArithmeticLevel[];
   vocabSize: number;
   warmup: WarmupConfig;
   gapg: Omit<GapgConfig, "method">;
@@ -50,6 +56,7 @@ export const TINY_PIPELINE: PipelineConfig = {
   examples: 3000,
   testFraction: 0.1,
   levels: [1, 2, 3, 4],
+  warmupLevels: [],
   vocabSize: 512,
   warmup: DEFAULT_WARMUP,
   gapg: DEFAULT_GAPG,
@@ -106,9 +113,12 @@ export async function runPipeline(
     `tokenizer: ${tokenizer.vocabSize} tokens; model: ${[...params.values()].reduce((n, v) => n + v.size, 0)} parameters`,
   );
 
+  const warmupSet = cfg.warmupLevels.length
+    ? train.filter((e) => cfg.warmupLevels.includes(e.difficulty as ArithmeticLevel))
+    : train;
   const warmupLosses = await warmup(
     policy,
-    train,
+    warmupSet,
     workedSolution,
     { ...cfg.warmup, seed: cfg.seed },
     (step, loss) => {
