@@ -9,7 +9,7 @@ import { writeHfFixture } from "../../fixtures/hf-checkpoint";
 import { PRESETS } from "../../model/config";
 import { OFFLOAD_TOKEN } from "../../tokenizer/control-token";
 import { dequantizeQ4Groups } from "../quant/q4-group";
-import { exportMlc, RECORD_FILE } from "./export";
+import { exportMlc, RECORD_FILE, TANDEM_MODEL_FILE } from "./export";
 import { webLlmRecord } from "./model-record";
 import { mlcTensors, planMlcParams } from "./plan";
 import type { TensorCache } from "./tensor-cache";
@@ -140,6 +140,18 @@ describe("MLC export", () => {
     expect(record.model_id).toMatch(/^tiny-q4f16_1-[0-9a-f]{8}$/);
     expect(record.model).toBe(`http://127.0.0.1:8080/models/${record.model_id}/resolve/main/`);
     expect(record).toMatchObject({ model_lib: LIB, required_features: ["shader-f16"] });
+    const tandem = JSON.parse(await readFile(join(out, TANDEM_MODEL_FILE), "utf8"));
+    expect(tandem).toEqual({
+      format: "tandem.model",
+      version: 1,
+      spec: {
+        kind: "mlc",
+        id: record.model_id,
+        label: expect.any(String),
+        offloadTokenId: ckpt.offloadTokenId,
+        record,
+      },
+    });
   });
 
   it("points Qwen2.5-0.5B shapes at web-llm's own prebuilt library for the quantization", () => {

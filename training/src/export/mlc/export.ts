@@ -14,6 +14,8 @@ import { DEFAULT_SHARD_BYTES, MANIFEST_FILES, type TensorCache, TensorCacheWrite
 import { writeMlcWeights } from "./weights";
 
 export const RECORD_FILE = "webllm-model-record.json";
+/** What the Tandem app loads (Models -> model URL): the record plus the offload token's id. */
+export const TANDEM_MODEL_FILE = "tandem-model.json";
 
 export interface MlcExportOptions {
   quant: MlcQuantization;
@@ -56,9 +58,27 @@ export async function exportMlc(
     contextWindow,
   });
   await writeFile(join(outDir, RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
+  const spec = {
+    kind: "mlc",
+    id: record.model_id,
+    label: `${options.name ?? basename(resolve(outDir))} (${quant}, WebGPU)`,
+    ...(m.offloadTokenId !== undefined ? { offloadTokenId: m.offloadTokenId } : {}),
+    record,
+  };
+  await writeFile(
+    join(outDir, TANDEM_MODEL_FILE),
+    `${JSON.stringify({ format: "tandem.model", version: 1, spec }, null, 2)}\n`,
+  );
   const shards = cache.records.map((s) => s.dataPath);
   return {
-    files: [...shards, ...MANIFEST_FILES, "mlc-chat-config.json", "tokenizer.json", RECORD_FILE],
+    files: [
+      ...shards,
+      ...MANIFEST_FILES,
+      "mlc-chat-config.json",
+      "tokenizer.json",
+      RECORD_FILE,
+      TANDEM_MODEL_FILE,
+    ],
     record,
     cache,
   };
