@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { DECLINED_REPLY, HARD_DRAFT, SMALL_TALK_REPLY } from "@tandem/training/fixtures/hand-wired-model";
 import { ask, expect, lastTurn, openPanel, test, watchAnswers } from "./fixtures/app";
+import { UNREACHABLE_EXPORT } from "./fixtures/tandem-model";
 
 const MARKER_PIECES = ["<|", "offload", "<unknown>"];
 
@@ -105,11 +106,30 @@ test("a corrupt or truncated GGUF gives a clear error", async ({ page, openApp }
   await page.route("**/broken/page.gguf", (r) => r.fulfill({ body: "<html>404 Not Found</html>" }));
   const status = page.getByTestId("model-status");
   await openPanel(page, "Models");
-  await page.getByLabel("Custom GGUF model URL").fill(new URL("broken/truncated.gguf", page.url()).href);
+  await page.getByLabel("Model URL").fill(new URL("broken/truncated.gguf", page.url()).href);
   await page.getByRole("button", { name: "Load URL" }).click();
   await expect(status).toHaveAttribute("data-state", "error");
   await expect(status).toContainText(/truncated: tensor "[^"]+" needs bytes up to \d+ but the file has \d+/);
-  await page.getByLabel("Custom GGUF model URL").fill(new URL("broken/page.gguf", page.url()).href);
+  await page.getByLabel("Model URL").fill(new URL("broken/page.gguf", page.url()).href);
   await page.getByRole("button", { name: "Load URL" }).click();
   await expect(status).toContainText("not a GGUF model");
+});
+
+test("an exported web-llm model on a browser without WebGPU is refused with the way out", async ({
+  page,
+  openApp,
+}) => {
+  await openApp();
+  await page.route("**/exports/tandem-model.json", (r) => r.fulfill({ json: UNREACHABLE_EXPORT }));
+  await page.route("**/exports/broken.json", (r) => r.fulfill({ body: "{" }));
+  const models = await openPanel(page, "Models");
+  await models.getByLabel("Model URL").fill(new URL("exports/tandem-model.json", page.url()).href);
+  await models.getByRole("button", { name: "Load URL" }).click();
+  await expect(models.getByTestId("model-url-error")).toHaveText(
+    "tiny export (q4f32_1, WebGPU) runs on WebGPU (web-llm), which this browser does not offer. Export the model as GGUF to run it on the CPU.",
+  );
+  await models.getByLabel("Model URL").fill(new URL("exports/broken.json", page.url()).href);
+  await models.getByRole("button", { name: "Load URL" }).click();
+  await expect(models.getByTestId("model-url-error")).toHaveText("The model file is not JSON.");
+  await expect(page.getByTestId("model-status")).toHaveAttribute("data-state", "ready");
 });

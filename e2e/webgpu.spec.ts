@@ -7,6 +7,7 @@
 
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../playwright.config";
 import { expect, openPanel, test } from "./fixtures/app";
+import { UNREACHABLE_EXPORT } from "./fixtures/tandem-model";
 
 test.use({
   launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, "--enable-unsafe-webgpu"] },
@@ -29,4 +30,18 @@ test("a web-llm model that cannot be fetched fails clearly through the worker", 
   const status = page.getByTestId("model-status");
   await expect(status).toHaveAttribute("data-state", "error", { timeout: 45_000 });
   await expect(status).toContainText("The WebGPU engine could not load");
+});
+
+test("an exported model file (tandem-model.json) loads through web-llm's worker", async ({
+  page,
+  openApp,
+}) => {
+  await openApp();
+  await page.route("**/exports/tandem-model.json", (r) => r.fulfill({ json: UNREACHABLE_EXPORT }));
+  const models = await openPanel(page, "Models");
+  await models.getByLabel("Model URL").fill(new URL("exports/tandem-model.json", page.url()).href);
+  await models.getByRole("button", { name: "Load URL" }).click();
+  const status = page.getByTestId("model-status");
+  await expect(status).toHaveAttribute("data-state", "error", { timeout: 45_000 });
+  await expect(status).toContainText('The WebGPU engine could not load "tiny export (q4f32_1, WebGPU)"');
 });

@@ -138,6 +138,22 @@ export function App() {
       }),
     );
 
+  /** A GGUF file, or a `tandem-model.json` written next to an MLC export (web-llm, WebGPU only). */
+  const loadUrl = async (url: string) => {
+    const href = new URL(url, document.baseURI).href;
+    if (!new URL(href).pathname.endsWith(".json")) {
+      void model.load(customGgufEntry(href, document.baseURI));
+      return;
+    }
+    const { fetchTandemModel } = await import("../core/tandem-model-file");
+    const entry = await fetchTandemModel(href);
+    if (model.choice?.backend !== "webllm")
+      throw new Error(
+        `${entry.spec.label} runs on WebGPU (web-llm), which this browser does not offer. Export the model as GGUF to run it on the CPU.`,
+      );
+    void model.load(entry);
+  };
+
   const loadEntry = (entry: CatalogueEntry) => {
     updateSettings({ ...settings, modelId: entry.spec.id });
     void model.load(entry);
@@ -236,7 +252,7 @@ export function App() {
               status={model.status}
               onLoad={loadEntry}
               onCancel={model.cancel}
-              onLoadUrl={(url) => void model.load(customGgufEntry(url, document.baseURI))}
+              onLoadUrl={loadUrl}
             />
           )}
           {panel === "settings" && <SettingsPanel settings={settings} onChange={updateSettings} />}

@@ -32,10 +32,12 @@ export function ModelManager(props: {
   status: ModelStatus;
   onLoad: (entry: CatalogueEntry) => void;
   onCancel: () => void;
-  onLoadUrl: (url: string) => void;
+  /** Rejects with a message a person can act on. */
+  onLoadUrl: (url: string) => Promise<void>;
 }) {
   const { choice, entries, status } = props;
   const [url, setUrl] = useState("");
+  const [urlError, setUrlError] = useState<string>();
   const { cached, storage, refresh } = useCacheInfo(entries, status);
   const loadedId = status.state === "ready" ? status.entry.spec.id : undefined;
   return (
@@ -86,18 +88,27 @@ export function ModelManager(props: {
         className="row"
         onSubmit={(e) => {
           e.preventDefault();
-          if (url.trim()) props.onLoadUrl(url.trim());
+          setUrlError(undefined);
+          if (url.trim())
+            props
+              .onLoadUrl(url.trim())
+              .catch((err: unknown) => setUrlError(err instanceof Error ? err.message : String(err)));
         }}
       >
         <input
           type="url"
-          aria-label="Custom GGUF model URL"
-          placeholder="https://…/model.gguf (your exported weights)"
+          aria-label="Model URL"
+          placeholder="https://…/model.gguf or …/tandem-model.json (your exports)"
           value={url}
           onChange={(e) => setUrl(e.target.value)}
         />
         <button type="submit">Load URL</button>
       </form>
+      {urlError && (
+        <p className="error" role="alert" data-testid="model-url-error">
+          {urlError}
+        </p>
+      )}
       {storage && (
         <p className="muted" data-testid="storage-estimate">
           This site uses {formatBytes(storage.usedBytes)} of the {formatBytes(storage.quotaBytes)} the browser
