@@ -17,8 +17,14 @@ export interface ModelFile<T> {
   cacheError?: string;
 }
 
-function openCache(cacheName: string): Promise<Cache> | undefined {
-  return typeof caches === "undefined" ? undefined : caches.open(cacheName);
+/** Undefined where there is no Cache Storage, or the browser refuses it (e.g. a cross-site iframe). */
+async function openCache(cacheName: string): Promise<Cache | undefined> {
+  if (typeof caches === "undefined") return undefined;
+  try {
+    return await caches.open(cacheName);
+  } catch {
+    return undefined;
+  }
 }
 
 function isAbort(e: unknown): boolean {
