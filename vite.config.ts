@@ -64,7 +64,12 @@ const pwa = VitePWA({
 export default defineConfig({
   plugins: [react(), tandemApi(), pwa],
   worker: { format: "es" },
-  build: { target: "es2022", sourcemap: true },
+  build: {
+    target: "es2022",
+    sourcemap: true,
+    // widget.html: the embeddable widget's iframe page (src/widget); widget.js is built by src/widget/vite.loader.config.ts.
+    rolldownOptions: { input: { main: "index.html", widget: "widget.html" } },
+  },
   optimizeDeps: { exclude: ["@wllama/wllama"] },
   server: { host: "127.0.0.1", port: 5173 },
   preview: { host: "127.0.0.1", port: 4173 },

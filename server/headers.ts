@@ -35,6 +35,11 @@ export function staticHeaders(path: string, config: ServerConfig): Record<string
     headers["cache-control"] = "public, max-age=86400";
     headers["access-control-allow-origin"] = "*";
     headers["cross-origin-resource-policy"] = "cross-origin";
+  } else if (path === "/widget.js") {
+    // The widget loader runs on other sites: loadable cross-origin, revalidated within minutes.
+    headers["cache-control"] = "public, max-age=300";
+    headers["access-control-allow-origin"] = "*";
+    headers["cross-origin-resource-policy"] = "cross-origin";
   } else headers["cache-control"] = "no-cache";
   if (path.endsWith(".html") || path === "/" || !path.includes(".")) {
     headers["content-security-policy"] = contentSecurityPolicy(config);
