@@ -13,6 +13,8 @@ export const CHROMIUM_ARGS = [
 ];
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
+/** Two host sites that embed the widget in e2e/widget.spec.ts (127.0.0.1 and localhost are different sites). */
+export const WIDGET_HOSTS = ["http://127.0.0.1:4190", "http://localhost:4191"] as const;
 /** The fake Anthropic API behind the server's proxy (stands in for the real cloud: no internet). */
 export const PROXY_UPSTREAM_PORT = 8788;
 export const PROXY_KEY = "sk-ant-server-side-test-key";
@@ -52,6 +54,7 @@ export default defineConfig({
         ANTHROPIC_BASE_URL: `http://127.0.0.1:${PROXY_UPSTREAM_PORT}`,
         TANDEM_MODELS: "claude-haiku-4-5",
         TANDEM_REQUESTS_PER_MINUTE: "600",
+        TANDEM_EMBED_ORIGINS: WIDGET_HOSTS.join(","),
       },
     },
   ],
