@@ -97,7 +97,7 @@ async function appFirstToken(page: Page): Promise<number> {
   return ms;
 }
 
-execFileSync("npx", ["vite", "build"], { cwd: ROOT, stdio: "inherit" });
+execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
 execFileSync("npx", ["vite", "build", "--config", resolve(import.meta.dirname, "vite.config.ts")], {
   stdio: "inherit",
 });
