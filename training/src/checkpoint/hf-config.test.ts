@@ -62,6 +62,51 @@ describe("config.json", () => {
     expect(parseHfConfig(toHfConfig(m, "float32"))).toEqual(m);
   });
 
+  it("reads Llama-3.2-1B-Instruct's config.json, Llama 3 RoPE scaling included, and writes it back", () => {
+    const llama32 = {
+      architectures: ["LlamaForCausalLM"],
+      attention_bias: false,
+      attention_dropout: 0.0,
+      bos_token_id: 128000,
+      eos_token_id: [128001, 128008, 128009],
+      head_dim: 64,
+      hidden_act: "silu",
+      hidden_size: 2048,
+      initializer_range: 0.02,
+      intermediate_size: 8192,
+      max_position_embeddings: 131072,
+      mlp_bias: false,
+      model_type: "llama",
+      num_attention_heads: 32,
+      num_hidden_layers: 16,
+      num_key_value_heads: 8,
+      pretraining_tp: 1,
+      rms_norm_eps: 1e-5,
+      rope_scaling: {
+        factor: 32.0,
+        high_freq_factor: 4.0,
+        low_freq_factor: 1.0,
+        original_max_position_embeddings: 8192,
+        rope_type: "llama3",
+      },
+      rope_theta: 500000.0,
+      tie_word_embeddings: true,
+      torch_dtype: "bfloat16",
+      use_cache: true,
+      vocab_size: 128256,
+    };
+    const m = parseHfConfig(llama32);
+    expect(m.config).toMatchObject({
+      tieEmbeddings: true,
+      qkvBias: false,
+      ropeScaling: { factor: 32, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositions: 8192 },
+    });
+    expect(parseHfConfig(toHfConfig(m, "bfloat16"))).toEqual(m);
+    expect(() => parseHfConfig({ ...llama32, rope_scaling: { rope_type: "llama3", factor: 0 } })).toThrow(
+      /rope_scaling.factor must be a positive number/,
+    );
+  });
+
   it("rejects what the model does not implement, naming the key", () => {
     expect(() => parseHfConfig({ ...QWEN25_05B, rope_scaling: { rope_type: "yarn", factor: 4 } })).toThrow(
       /rope_scaling/,

@@ -5,6 +5,7 @@
  */
 
 import type { Qwen2Config } from "../model/config";
+import type { Llama3RopeScaling } from "../model/rope-scaling";
 
 export type Architecture = "qwen2" | "llama";
 
@@ -35,6 +36,27 @@ function num(o: Json, key: string, fallback: number): number {
   return v;
 }
 
+/** Plain RoPE (null) or Llama 3's scaling; any other kind is refused by name. */
+function parseRopeScaling(value: unknown, where: string): Llama3RopeScaling | undefined {
+  if (value === undefined || value === null) return undefined;
+  const o = value as Json;
+  const type = o.rope_type ?? o.type;
+  if (type !== "llama3")
+    throw new Error(`${where}: rope_scaling of type ${JSON.stringify(type)} is not supported (only llama3).`);
+  const field = (key: string) => {
+    const v = o[key];
+    if (typeof v !== "number" || !(v > 0))
+      throw new Error(`${where}: rope_scaling.${key} must be a positive number.`);
+    return v;
+  };
+  return {
+    factor: field("factor"),
+    lowFreqFactor: field("low_freq_factor"),
+    highFreqFactor: field("high_freq_factor"),
+    originalMaxPositions: field("original_max_position_embeddings"),
+  };
+}
+
 export function parseHfConfig(json: unknown, where = "config.json"): HfModelConfig {
   const o = json as Json;
   const type = String(o.model_type ?? "");
@@ -46,8 +68,7 @@ export function parseHfConfig(json: unknown, where = "config.json"): HfModelConf
   }
   const act = o.hidden_act ?? "silu";
   if (act !== "silu") throw new Error(`${where}: hidden_act "${act}" is not supported (only silu).`);
-  if (o.rope_scaling !== undefined && o.rope_scaling !== null)
-    throw new Error(`${where}: rope_scaling ${JSON.stringify(o.rope_scaling)} is not supported.`);
+  const ropeScaling = parseRopeScaling(o.rope_scaling, where);
   if (o.use_sliding_window === true) throw new Error(`${where}: use_sliding_window is not supported.`);
   if (o.mlp_bias === true) throw new Error(`${where}: mlp_bias is not supported.`);
   if (arch.architecture === "llama" && o.attention_bias === true)
@@ -76,6 +97,7 @@ export function parseHfConfig(json: unknown, where = "config.json"): HfModelConf
       qkvBias: arch.architecture === "qwen2",
       maxPositions:
         o.max_position_embeddings === undefined ? 32_768 : int(o, "max_position_embeddings", where),
+      ...(ropeScaling ? { ropeScaling } : {}),
     },
     ...(typeof o.bos_token_id === "number" ? { bosTokenId: o.bos_token_id } : {}),
     eosTokenIds: typeof eos === "number" ? [eos] : Array.isArray(eos) ? eos.map(Number) : [],
@@ -100,7 +122,15 @@ export function toHfConfig(m: HfModelConfig, dtype: "float32" | "float16" | "bfl
     max_position_embeddings: c.maxPositions,
     rms_norm_eps: c.rmsNormEps,
     rope_theta: c.ropeTheta,
-    rope_scaling: null,
+    rope_scaling: c.ropeScaling
+      ? {
+          rope_type: "llama3",
+          factor: c.ropeScaling.factor,
+          low_freq_factor: c.ropeScaling.lowFreqFactor,
+          high_freq_factor: c.ropeScaling.highFreqFactor,
+          original_max_position_embeddings: c.ropeScaling.originalMaxPositions,
+        }
+      : null,
     tie_word_embeddings: c.tieEmbeddings,
     ...(m.architecture === "llama"
       ? { attention_bias: false, mlp_bias: false }

@@ -19,6 +19,7 @@ import type { Architecture } from "../checkpoint/hf-config";
 import { type HfCheckpoint, loadParams, openHfCheckpoint } from "../checkpoint/hf-folder";
 import { writeHfFixture } from "../fixtures/hf-checkpoint";
 import { tf, useBackend } from "../model/backend";
+import type { Qwen2Config } from "../model/config";
 import { forward, type Params } from "../model/qwen2";
 import { OFFLOAD_TOKEN } from "../tokenizer/control-token";
 import { writeGgufFile } from "./gguf";
@@ -51,6 +52,7 @@ afterAll(async () => {
 
 async function fixture(
   architecture: Architecture,
+  sizes: Partial<Qwen2Config> = {},
 ): Promise<{ ckpt: HfCheckpoint; params: Params; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), "gguf-parity-"));
   await writeHfFixture(dir, {
@@ -58,6 +60,7 @@ async function fixture(
     dtype: "F32",
     tieEmbeddings: architecture === "qwen2",
     seed: 11,
+    sizes,
   });
   const ckpt = await openHfCheckpoint(dir);
   const params = await loadParams(ckpt);
@@ -173,6 +176,24 @@ describe("GGUF export in node-llama-cpp", () => {
       }
     });
   }
+
+  it("llama with Llama 3 RoPE scaling: the same log-probabilities, through rope_freqs", async () => {
+    // original_max_position 16: one frequency is interpolated, the rest slowed 8x, within the prompt.
+    const ropeScaling = { factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositions: 16 };
+    const f = await fixture("llama", { ropeScaling });
+    expect(f.ckpt.model.config.ropeScaling).toEqual(ropeScaling);
+    const ids = f.ckpt.tokenizer.encode(PROMPT);
+    const ours = tfjsLogProbs(f, ids);
+    const theirs = await llamaCpp(await loadGguf(f, "f32"), ids);
+    expect(maxAbsDiff(ours, theirs.logProbs)).toBeLessThan(1e-4);
+    // Meaningful: without the scaling the same weights give clearly different log-probabilities.
+    const { ropeScaling: _, ...plain } = f.ckpt.model.config;
+    const unscaled = tfjsLogProbs(
+      { ...f, ckpt: { ...f.ckpt, model: { ...f.ckpt.model, config: plain } } },
+      ids,
+    );
+    expect(maxAbsDiff(ours, unscaled)).toBeGreaterThan(1e-2);
+  });
 
   it("tokenizes like our tokenizer, <|offload|> included as its control id", async () => {
     const f = await fixture("qwen2");

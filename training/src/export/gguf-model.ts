@@ -7,6 +7,7 @@
 
 import { rowBlocks, type TensorSource } from "../checkpoint/tensor-source";
 import { headDim, type Qwen2Config } from "../model/config";
+import { llama3FrequencyFactors } from "../model/rope-scaling";
 import { CHATML_JINJA } from "../tokenizer/chat-template";
 import type { ExportModel } from "./export-model";
 import { GgmlType, type GgufFile, type GgufTensor, type GgufValue, gguf } from "./gguf";
@@ -163,6 +164,16 @@ export function modelToGguf(
     }
   }
   tensors.push(tensorFor(w, m, "model.norm.weight", "output_norm.weight", type));
+  // Llama 3's RoPE scaling travels as per-frequency divisors, as llama.cpp's converter writes them.
+  if (c.ropeScaling) {
+    const factors = llama3FrequencyFactors(c.ropeScaling, c.ropeTheta, headDim(c));
+    tensors.push({
+      name: "rope_freqs.weight",
+      shape: [factors.length],
+      type: GgmlType.F32,
+      data: () => factors,
+    });
+  }
   if (!c.tieEmbeddings) tensors.push(tensorFor(w, m, "lm_head.weight", "output.weight", type));
   return { metadata: ggufMetadata(m, name), tensors };
 }

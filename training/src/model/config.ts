@@ -1,3 +1,5 @@
+import type { Llama3RopeScaling } from "./rope-scaling";
+
 /** Qwen2-architecture sizes. `tiny` trains from scratch on a CPU in minutes; the others are the real shapes. */
 
 export interface Qwen2Config {
@@ -14,6 +16,8 @@ export interface Qwen2Config {
   /** q/k/v projections have biases (Qwen2; not Llama). */
   qkvBias: boolean;
   maxPositions: number;
+  /** Llama 3.x long-context RoPE scaling; absent = plain RoPE. */
+  ropeScaling?: Llama3RopeScaling;
 }
 
 export const PRESETS = {

@@ -11,6 +11,7 @@
 
 import { tf } from "./backend";
 import { headDim, type Qwen2Config, validateConfig } from "./config";
+import { llama3FrequencyFactors } from "./rope-scaling";
 
 export type Params = Map<string, tf.Variable>;
 
@@ -92,11 +93,12 @@ export function ropeTables(
 ): { cos: tf.Tensor2D; sin: tf.Tensor2D } {
   const hd = headDim(c);
   const half = hd / 2;
+  const factors = c.ropeScaling ? llama3FrequencyFactors(c.ropeScaling, c.ropeTheta, hd) : undefined;
   const cos = new Float32Array(length * hd);
   const sin = new Float32Array(length * hd);
   for (let t = 0; t < length; t++) {
     for (let i = 0; i < half; i++) {
-      const angle = (offset + t) * c.ropeTheta ** (-(2 * i) / hd);
+      const angle = ((offset + t) * c.ropeTheta ** (-(2 * i) / hd)) / (factors?.[i] ?? 1);
       cos[t * hd + i] = cos[t * hd + i + half] = Math.cos(angle);
       sin[t * hd + i] = sin[t * hd + i + half] = Math.sin(angle);
     }
