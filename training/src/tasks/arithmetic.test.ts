@@ -50,11 +50,22 @@ describe("generateArithmetic", () => {
     expect(new Set(ids).size).toBe(200);
   });
 
-  it("level 1 is one-digit addition of two operands", () => {
-    for (const e of generateArithmetic(100, 2, 1)) {
-      expect(e.question).toMatch(/^What is [1-9] \+ [1-9]\?$/);
+  it("level 1 adds two same-length operands with no carry, worked column by column", () => {
+    for (const e of generateArithmetic(200, 2, 1)) {
+      const [, a, b] = /^What is (\d{2,3}) \+ (\d{2,3})\?$/.exec(e.question) ?? [];
+      expect(a?.length).toBe(b?.length);
+      for (let i = 0; i < a!.length; i++) expect(Number(a![i]) + Number(b![i])).toBeLessThanOrEqual(9);
       expect(e.difficulty).toBe(1);
+      expect(workedSolution(e).endsWith(`${a}+${b}=${e.answer}.`)).toBe(true);
     }
+    const e: TaskExample = {
+      id: "c",
+      task: "arithmetic",
+      question: "What is 24 + 53?",
+      answer: "77",
+      meta: { operands: [24, 53], operators: ["+"], columns: true },
+    };
+    expect(workedSolution(e)).toBe("2+5=7. 4+3=7. 24+53=77.");
   });
 
   it("level 5 is three or four three-digit operands and uses multiplication", () => {

@@ -17,12 +17,18 @@ export interface ArithmeticSpec {
   /** Operands per expression, inclusive range, at least 2. */
   operands: [number, number];
   operators: ArithmeticOperator[];
+  /**
+   * Two operands of the same length whose column sums never reach 10, worked column by column.
+   * Held-out problems are then new combinations of digit facts every training set covers, so a
+   * small model can answer problems it never saw; one-digit sums (100 in all) would be memorised.
+   */
+  noCarry?: boolean;
 }
 
 export type ArithmeticLevel = 1 | 2 | 3 | 4 | 5;
 
 export const ARITHMETIC_LEVELS: Readonly<Record<ArithmeticLevel, ArithmeticSpec>> = {
-  1: { digits: [1, 1], operands: [2, 2], operators: ["+"] },
+  1: { digits: [2, 3], operands: [2, 2], operators: ["+"], noCarry: true },
   2: { digits: [1, 2], operands: [2, 2], operators: ["+", "-"] },
   3: { digits: [2, 2], operands: [2, 3], operators: ["+", "-"] },
   4: { digits: [1, 2], operands: [2, 3], operators: ["+", "-", "*"] },
@@ -77,11 +83,28 @@ function checkSpec(spec: ArithmeticSpec): void {
     minOperands >= 2 &&
     minOperands <= maxOperands &&
     maxDigits * maxOperands <= 15 &&
-    spec.operators.length > 0;
+    spec.operators.length > 0 &&
+    (!spec.noCarry || (maxOperands === 2 && spec.operators.every((op) => op === "+")));
   if (!ok) throw new RangeError(`Invalid arithmetic spec ${JSON.stringify(spec)}.`);
 }
 
+/** Two same-length operands, column by column, each column's digits summing to at most 9. */
+function noCarryOperands(rng: Rng, digits: number): number[] {
+  let a = 0;
+  let b = 0;
+  for (let column = 0; column < digits; column++) {
+    const leading = column === 0;
+    const x = rng.int(leading ? 1 : 0, leading ? 8 : 9);
+    const y = rng.int(leading ? 1 : 0, 9 - x);
+    a = a * 10 + x;
+    b = b * 10 + y;
+  }
+  return [a, b];
+}
+
 function randomExpression(rng: Rng, spec: ArithmeticSpec): Expression {
+  if (spec.noCarry)
+    return { operands: noCarryOperands(rng, rng.int(spec.digits[0], spec.digits[1])), operators: ["+"] };
   const count = rng.int(spec.operands[0], spec.operands[1]);
   const operands = Array.from({ length: count }, () => {
     const digits = rng.int(spec.digits[0], spec.digits[1]);
@@ -123,7 +146,11 @@ export function* arithmeticExamples(
       question: `What is ${text}?`,
       answer: String(value),
       ...(level !== undefined ? { difficulty: level } : {}),
-      meta: { operands: expression.operands, operators: expression.operators },
+      meta: {
+        operands: expression.operands,
+        operators: expression.operators,
+        ...(specs[pick]!.noCarry ? { columns: true } : {}),
+      },
     };
   }
 }
@@ -151,9 +178,17 @@ function expressionOf(example: TaskExample): Expression {
   return { operands, operators };
 }
 
-/** Short step-by-step reasoning for warm-up: products first, then sums left to right ("12*3=36. 36+5=41."). */
+/**
+ * Short step-by-step reasoning for warm-up: products first, then sums left to right
+ * ("12*3=36. 36+5=41."); carry-free sums column by column first ("2+5=7. 4+3=7. 24+53=77.").
+ */
 export function workedSolution(example: TaskExample): string {
-  return evaluate(expressionOf(example)).steps.join(" ");
+  const expression = expressionOf(example);
+  const { steps } = evaluate(expression);
+  if (example.meta?.columns !== true) return steps.join(" ");
+  const [a, b] = expression.operands.map(String) as [string, string];
+  const columns = [...a].map((x, i) => `${x}+${b[i]}=${Number(x) + Number(b[i])}.`);
+  return [...columns, ...steps].join(" ");
 }
 
 /** An integer answer: optional sign, digits (thousands commas allowed), optionally ".0"; else undefined. */

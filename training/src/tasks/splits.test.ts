@@ -55,8 +55,13 @@ describe("splitBySeed", () => {
   });
 
   it("splits generated data with duplicates without leaking", () => {
-    // Level 1 has only 81 distinct questions, so 300 draws repeat many of them.
-    const { train, test } = splitBySeed(generateArithmetic(300, 4, 1), 0.25, 4);
+    // One-digit sums have only 81 distinct questions, so 300 draws repeat many of them.
+    const oneDigitSums = {
+      digits: [1, 1] as [number, number],
+      operands: [2, 2] as [number, number],
+      operators: ["+" as const],
+    };
+    const { train, test } = splitBySeed(generateArithmetic(300, 4, oneDigitSums), 0.25, 4);
     expect(train.length + test.length).toBeLessThanOrEqual(81);
     expectNoOverlap(train, test);
   });
