@@ -19,6 +19,7 @@ import { SettingsPanel } from "./components/SettingsPanel";
 import { TurnView } from "./components/TurnView";
 import { UpdatePrompt } from "./components/UpdatePrompt";
 import { Welcome } from "./components/Welcome";
+import { preloadMarkdown } from "./markdown/AnswerText";
 import { useServerCloud } from "./server-cloud";
 import { cloudConfigOf, loadSettings, type Settings, saveSettings } from "./settings";
 import { StatsPanel } from "./stats/StatsPanel";
@@ -84,6 +85,7 @@ export function App() {
   useEffect(() => {
     if (cloud && !settings.privacy) void loadCloudSdk();
   }, [cloud, settings.privacy]);
+  useEffect(preloadMarkdown, []);
 
   // Load the chosen model once the device has been probed (the bundled demo needs no network).
   const { entries, load, status } = model;
