@@ -40,7 +40,7 @@ const cfg = quick
   : { ...TINY_PIPELINE, outDir };
 cfg.resume = process.argv.includes("--resume");
 // Overrides for experiments: --levels 1,4 --warmup-levels 1 --warmup-steps 600 --warmup-lr 5e-3
-// --warmup-offload 0.25 // --steps 30 --prompts 8 --lr 1e-4 --temperature 0.8
+// --warmup-offload 0.25 --steps 30 --prompts 8 --lr 1e-4 --temperature 0.8
 const levelList = (name: string) => flag(name)?.split(",").map(Number) as typeof cfg.levels | undefined;
 cfg.levels = levelList("levels") ?? cfg.levels;
 cfg.warmupLevels = levelList("warmup-levels") ?? cfg.warmupLevels;
