@@ -5,6 +5,7 @@
 
 import { readFile } from "node:fs/promises";
 import { DECLINED_REPLY, HARD_DRAFT, SMALL_TALK_REPLY } from "@tandem/training/fixtures/hand-wired-model";
+import { trainOffloadModel } from "@tandem/training/fixtures/trained-offload-model";
 import { ask, expect, lastTurn, openPanel, test, watchAnswers } from "./fixtures/app";
 import { UNREACHABLE_EXPORT } from "./fixtures/tandem-model";
 
@@ -132,4 +133,25 @@ test("an exported web-llm model on a browser without WebGPU is refused with the 
   await models.getByRole("button", { name: "Load URL" }).click();
   await expect(models.getByTestId("model-url-error")).toHaveText("The model file is not JSON.");
   await expect(page.getByTestId("model-status")).toHaveAttribute("data-state", "ready");
+});
+
+test("a tiny model trained here and exported as GGUF escalates through the router", async ({
+  page,
+  openApp,
+  cloud,
+}) => {
+  // Trained in this test process (the training package's warm-up), exported by the GGUF writer.
+  const { gguf } = await trainOffloadModel();
+  await openApp();
+  await page.route("**/trained/tandem-trained.gguf", (r) => r.fulfill({ body: Buffer.from(gguf) }));
+  const models = await openPanel(page, "Models");
+  await models.getByLabel("Model URL").fill(new URL("trained/tandem-trained.gguf", page.url()).href);
+  await models.getByRole("button", { name: "Load URL" }).click();
+  await expect(page.getByTestId("model-status")).toHaveText("Ready: tandem-trained.gguf on wllama");
+  await page.keyboard.press("Escape");
+  await ask(page, "What is 24 + 53?");
+  const turn = lastTurn(page);
+  await expect(turn.getByTestId("route-badge")).toHaveText("cloud");
+  await expect(turn.getByTestId("answer")).toContainText("77");
+  expect(cloud.requests).toHaveLength(1);
 });
