@@ -2,21 +2,21 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { CloudClient, loadCloudSdk } from "../core/cloud";
 import { InMemoryRouteHistory } from "../core/cloud-budget";
 import { type CatalogueEntry, customGgufEntry, PROMPTED_ESCALATION_INSTRUCTION } from "../core/models";
-import { type ConsentRequest, Router, type RoutingPolicy } from "../core/router";
+import { Router, type RoutingPolicy } from "../core/router";
 import type { ChatStore } from "../core/store";
 import type { TurnContext } from "./chat/use-chat";
 import { useChat } from "./chat/use-chat";
+import { useConsentPrompt } from "./chat/use-consent-prompt";
 import { useConversations } from "./chat/use-conversations";
 import { useStore } from "./chat/use-store";
 import { Composer } from "./components/Composer";
-import { ConsentDialog } from "./components/ConsentDialog";
 import { ConversationList } from "./components/ConversationList";
 import { DataPanel } from "./components/DataPanel";
 import { ModelManager } from "./components/ModelManager";
 import { ModelStatusLine } from "./components/ModelStatusLine";
 import { Panel } from "./components/Panel";
 import { SettingsPanel } from "./components/SettingsPanel";
-import { TurnView } from "./components/TurnView";
+import { TurnList } from "./components/TurnList";
 import { UpdatePrompt } from "./components/UpdatePrompt";
 import { Welcome } from "./components/Welcome";
 import { preloadMarkdown } from "./markdown/AnswerText";
@@ -24,11 +24,6 @@ import { useServerCloud } from "./server-cloud";
 import { cloudConfigOf, loadSettings, type Settings, saveSettings } from "./settings";
 import { StatsPanel } from "./stats/StatsPanel";
 import { useLocalModel } from "./use-local-model";
-
-interface PendingConsent {
-  request: ConsentRequest;
-  resolve: (ok: boolean) => void;
-}
 
 type PanelName = "models" | "settings" | "stats" | "data";
 const PANEL_TITLES: Record<PanelName, string> = {
@@ -60,7 +55,7 @@ export function App() {
   const conversations = useConversations(store);
   const chat = useChat(store, conversations.currentId);
   const history = useRouteHistory(store);
-  const [consent, setConsent] = useState<PendingConsent>();
+  const consentPrompt = useConsentPrompt();
   const [panel, setPanel] = useState<PanelName>();
   const [sidebarOpen, setSidebarOpen] = useState(false);
 
@@ -112,12 +107,7 @@ export function App() {
       temperature: settings.temperature,
       budget: { maxCloudShare: settings.budgetShare, windowTurns: settings.budgetWindow },
       isOnline: () => navigator.onLine,
-      ...(settings.consent
-        ? {
-            consent: (request: ConsentRequest) =>
-              new Promise<boolean>((resolve) => setConsent({ request, resolve })),
-          }
-        : {}),
+      ...(settings.consent ? { consent: consentPrompt.ask } : {}),
     };
     return {
       router: new Router({ engine, cloud: () => cloud, history: history.current }),
@@ -125,7 +115,7 @@ export function App() {
       policy,
       cloudModel: settings.cloud.model,
     };
-  }, [model, settings, cloud, system, history]);
+  }, [model, settings, cloud, system, history, consentPrompt.ask]);
 
   const withContext = (f: (ctx: TurnContext) => unknown) => {
     const ctx = context();
@@ -229,19 +219,7 @@ export function App() {
           {chat.turns.length === 0 && (
             <Welcome demo={status.state === "ready" && status.entry.spec.id === "tandem-demo"} onTry={send} />
           )}
-          {chat.turns.map((t) => (
-            <TurnView
-              key={t.id}
-              turn={t}
-              busy={busy}
-              actions={{
-                onAnswerLocally: () => withContext((ctx) => chat.answerLocally(t.id, ctx)),
-                onRegenerate: () => withContext((ctx) => chat.regenerate(t.id, ctx)),
-                onEdit: (text) => withContext((ctx) => chat.editAndResend(t.id, text, ctx)),
-                onDelete: () => void chat.deleteTurn(t.id),
-              }}
-            />
-          ))}
+          <TurnList chat={chat} busy={busy} withContext={withContext} />
         </section>
         <Composer ready={ready && !!store} running={chat.running} onSend={send} onStop={chat.stop} />
       </main>
@@ -262,15 +240,7 @@ export function App() {
           {panel === "data" && store && <DataPanel store={store} currentId={conversations.currentId} />}
         </Panel>
       )}
-      {consent && (
-        <ConsentDialog
-          request={consent.request}
-          onAnswer={(ok) => {
-            consent.resolve(ok);
-            setConsent(undefined);
-          }}
-        />
-      )}
+      {consentPrompt.dialog}
     </div>
   );
 }

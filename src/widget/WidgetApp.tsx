@@ -8,27 +8,22 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { TurnContext } from "../app/chat/use-chat";
 import { useChat } from "../app/chat/use-chat";
+import { useConsentPrompt } from "../app/chat/use-consent-prompt";
 import { Composer } from "../app/components/Composer";
-import { ConsentDialog } from "../app/components/ConsentDialog";
 import { ModelStatusLine } from "../app/components/ModelStatusLine";
-import { TurnView } from "../app/components/TurnView";
+import { TurnList } from "../app/components/TurnList";
 import { useServerCloud } from "../app/server-cloud";
 import { cloudConfigOf, DEFAULT_SETTINGS, type Settings } from "../app/settings";
 import { useLocalModel } from "../app/use-local-model";
 import { CloudClient } from "../core/cloud";
 import { InMemoryRouteHistory } from "../core/cloud-budget";
 import { PROMPTED_ESCALATION_INSTRUCTION } from "../core/models";
-import { type ConsentRequest, Router, type RoutingPolicy } from "../core/router";
+import { Router, type RoutingPolicy } from "../core/router";
 import type { WidgetConfig } from "./config";
 import type { HostMessage } from "./protocol";
 import { useHost } from "./use-host";
 import { useTurnEvents } from "./use-turn-events";
 import { modelCacheUsable, useWidgetStore } from "./use-widget-store";
-
-interface PendingConsent {
-  request: ConsentRequest;
-  resolve: (ok: boolean) => void;
-}
 
 function settingsOf(config: WidgetConfig): Settings {
   return {
@@ -49,7 +44,7 @@ export function WidgetApp({ config }: { config: WidgetConfig }) {
   const [conversationId, setConversationId] = useState<string>();
   const chat = useChat(store, conversationId);
   const history = useRef(new InMemoryRouteHistory());
-  const [consent, setConsent] = useState<PendingConsent>();
+  const consentPrompt = useConsentPrompt();
   const [suggestion, setSuggestion] = useState<string>();
   const [cacheUsable, setCacheUsable] = useState<boolean>();
   const serverCloud = useServerCloud();
@@ -74,14 +69,12 @@ export function WidgetApp({ config }: { config: WidgetConfig }) {
       const engine = model.engine();
       if (!engine || status.state !== "ready") return undefined;
       const prompted = status.entry.promptedEscalation && status.info.offloadTokenId === undefined;
-      const askUser = (request: ConsentRequest) =>
-        new Promise<boolean>((resolve) => setConsent({ request, resolve }));
       const policy: RoutingPolicy = {
         mode: settings.routing,
         temperature: settings.temperature,
         budget: { maxCloudShare: settings.budgetShare, windowTurns: settings.budgetWindow },
         isOnline: () => navigator.onLine,
-        ...(settings.consent || fromHost ? { consent: askUser } : {}),
+        ...(settings.consent || fromHost ? { consent: consentPrompt.ask } : {}),
       };
       return {
         router: new Router({ engine, cloud: () => cloud, history: history.current }),
@@ -92,7 +85,7 @@ export function WidgetApp({ config }: { config: WidgetConfig }) {
         cloudModel: settings.cloud.model,
       };
     },
-    [model, status, settings, cloud],
+    [model, status, settings, cloud, consentPrompt.ask],
   );
 
   const send = (text: string, fromHost = false) => {
@@ -152,19 +145,7 @@ export function WidgetApp({ config }: { config: WidgetConfig }) {
             {config.greeting}
           </p>
         )}
-        {chat.turns.map((t) => (
-          <TurnView
-            key={t.id}
-            turn={t}
-            busy={busy}
-            actions={{
-              onAnswerLocally: () => withContext((ctx) => chat.answerLocally(t.id, ctx)),
-              onRegenerate: () => withContext((ctx) => chat.regenerate(t.id, ctx)),
-              onEdit: (text) => withContext((ctx) => chat.editAndResend(t.id, text, ctx)),
-              onDelete: () => void chat.deleteTurn(t.id),
-            }}
-          />
-        ))}
+        <TurnList chat={chat} busy={busy} withContext={withContext} />
       </section>
       {suggestion && (
         <div className="suggestion" data-testid="host-suggestion">
@@ -188,15 +169,7 @@ export function WidgetApp({ config }: { config: WidgetConfig }) {
         </div>
       )}
       <Composer ready={ready && !!store} running={chat.running} onSend={(t) => send(t)} onStop={chat.stop} />
-      {consent && (
-        <ConsentDialog
-          request={consent.request}
-          onAnswer={(ok) => {
-            consent.resolve(ok);
-            setConsent(undefined);
-          }}
-        />
-      )}
+      {consentPrompt.dialog}
     </main>
   );
 }
