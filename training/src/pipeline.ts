@@ -21,10 +21,8 @@ import { PRESETS, type Qwen2Config } from "./model/config";
 import { initParams, type Params } from "./model/qwen2";
 import { type ArithmeticLevel, generateArithmetic, workedSolution } from "./tasks/arithmetic";
 import { taskFor } from "./tasks/index";
-import { formatPrompt, solutionCompletion } from "./tasks/prompt-format";
 import { splitBySeed } from "./tasks/splits";
-import { formatChat } from "./tokenizer/chat-template";
-import { trainBpe } from "./tokenizer/train-bpe";
+import { trainTaskTokenizer } from "./tasks/task-tokenizer";
 
 export interface PipelineConfig {
   seed: number;
@@ -96,16 +94,7 @@ export async function runPipeline(
   const { train, test } = splitBySeed(all, cfg.testFraction, cfg.seed);
   log(`data: ${train.length} train / ${test.length} test arithmetic prompts, levels ${cfg.levels.join(",")}`);
 
-  const corpus = train.map(
-    (e) =>
-      formatChat([{ role: "user", content: formatPrompt(e) }], { addGenerationPrompt: true }) +
-      solutionCompletion(e, workedSolution(e)),
-  );
-  const tokenizer = trainBpe(corpus, {
-    vocabSize: cfg.vocabSize,
-    specialTokens: ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|offload|>"],
-    addedTokens: ["<think>", "</think>", "<answer>", "</answer>"],
-  });
+  const tokenizer = trainTaskTokenizer(train, workedSolution, cfg.vocabSize);
   const config: Qwen2Config = { ...PRESETS.tiny, vocabSize: tokenizer.vocabSize };
   const params = initParams(config, cfg.seed);
   const policy = new Policy(config, params, tokenizer);

@@ -11,24 +11,11 @@ import { PRESETS } from "../model/config";
 import { initParams } from "../model/qwen2";
 import { generateArithmetic, workedSolution } from "../tasks/arithmetic";
 import { taskFor } from "../tasks/index";
-import { formatPrompt, solutionCompletion } from "../tasks/prompt-format";
-import { formatChat } from "../tokenizer/chat-template";
-import { trainBpe } from "../tokenizer/train-bpe";
+import { trainTaskTokenizer } from "../tasks/task-tokenizer";
 
 const task = taskFor("arithmetic");
 const train = generateArithmetic(12, 3, [1]);
-const tokenizer = trainBpe(
-  train.map(
-    (e) =>
-      formatChat([{ role: "user", content: formatPrompt(e) }], { addGenerationPrompt: true }) +
-      solutionCompletion(e, workedSolution(e)),
-  ),
-  {
-    vocabSize: 300,
-    specialTokens: ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|offload|>"],
-    addedTokens: ["<think>", "</think>", "<answer>", "</answer>"],
-  },
-);
+const tokenizer = trainTaskTokenizer(train, workedSolution, 300);
 const modelConfig = { ...PRESETS.tiny, vocabSize: tokenizer.vocabSize, hiddenSize: 32, intermediateSize: 64 };
 /** A cloud that solves every arithmetic prompt (the interface's real contract, in process). */
 const oracle: CloudOracle = {
