@@ -49,15 +49,20 @@ export interface PipelineConfig {
   resume: boolean;
 }
 
+/**
+ * The best configuration measured so far (exp3 in the closing notes): easy carry-free sums the
+ * warm-up teaches, hard level-5 expressions it cannot, a gentle RL learning rate (5e-4 destroyed
+ * the warm-up). About 30 minutes on 2 cores.
+ */
 export const TINY_PIPELINE: PipelineConfig = {
   seed: 1,
   examples: 3000,
   testFraction: 0.1,
-  levels: [1, 2, 3, 4],
-  warmupLevels: [],
+  levels: [1, 5],
+  warmupLevels: [1],
   vocabSize: 512,
-  warmup: DEFAULT_WARMUP,
-  gapg: DEFAULT_GAPG,
+  warmup: { ...DEFAULT_WARMUP, steps: 400, offloadShare: 0.25 },
+  gapg: { ...DEFAULT_GAPG, steps: 40, promptsPerBatch: 8, lr: 1e-4 },
   budget: 0.3,
   routerTrainPrompts: 200,
   maxEvalTokens: 40,
