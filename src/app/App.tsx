@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { CloudClient, loadCloudSdk } from "../core/cloud";
-import { InMemoryRouteHistory } from "../core/cloud-budget";
+import { InMemoryRouteHistory, ROUTE_HISTORY_KEEP } from "../core/cloud-budget";
 import { type CatalogueEntry, customGgufEntry, PROMPTED_ESCALATION_INSTRUCTION } from "../core/models";
 import { Router, type RoutingPolicy } from "../core/router";
 import type { ChatStore } from "../core/store";
@@ -38,7 +38,7 @@ function useRouteHistory(store: ChatStore | undefined) {
   const history = useRef(new InMemoryRouteHistory());
   useEffect(() => {
     if (!store) return;
-    void store.routes().then((routes) => {
+    void store.recentRoutes(ROUTE_HISTORY_KEEP).then((routes) => {
       const fresh = new InMemoryRouteHistory();
       for (const r of routes) fresh.add(r.route === "cloud" ? "cloud" : "local");
       history.current = fresh;

@@ -14,9 +14,12 @@ export interface RouteHistory {
   add(route: "local" | "cloud"): void;
 }
 
+/** How many past routes a history keeps: far more than any budget window. */
+export const ROUTE_HISTORY_KEEP = 1000;
+
 export class InMemoryRouteHistory implements RouteHistory {
   private routes: Array<"local" | "cloud"> = [];
-  constructor(private readonly keep = 1000) {}
+  constructor(private readonly keep = ROUTE_HISTORY_KEEP) {}
   recent(count: number) {
     return this.routes.slice(-count);
   }

@@ -120,6 +120,47 @@ describe("ChatStore", () => {
     expect((await tab2.turns(c.id)).map((t) => t.user)).toEqual(["question 0"]);
   });
 
+  it("upgrades a version-1 database in place, keeping its turns and finding the ones left streaming", async () => {
+    const name = `v1-${n++}`;
+    const v1 = await openDB(name, 1, {
+      upgrade(db) {
+        db.createObjectStore("conversations", { keyPath: "id" }).createIndex("updatedAt", "updatedAt");
+        const turns = db.createObjectStore("turns", { keyPath: "id" });
+        turns.createIndex("conversationId", "conversationId");
+        turns.createIndex("conversationSeq", ["conversationId", "seq"]);
+        db.createObjectStore("routes", { keyPath: "id", autoIncrement: true }).createIndex("at", "at");
+      },
+    });
+    await v1.put("conversations", { id: "c", title: "old", createdAt: 1, updatedAt: 1 });
+    await v1.put("turns", turn("c", 0));
+    await v1.put("turns", turn("c", 1, { id: "cut", status: "streaming", answer: "half" }));
+    v1.close();
+    const s = await freshStore(name);
+    expect(STORE_VERSION).toBeGreaterThan(1);
+    expect((await s.recoverInterrupted(async () => true)).map((t) => t.id)).toEqual(["cut"]);
+    expect((await s.turns("c")).map((t) => [t.status, t.answer])).toEqual([
+      ["done", "answer 0"],
+      ["interrupted", "half"],
+    ]);
+  });
+
+  it("reads only the newest routing decisions, oldest first", async () => {
+    const s = await freshStore();
+    for (const at of [30, 10, 50, 20, 40])
+      await s.addRoute({
+        at,
+        conversationId: "c",
+        turnId: `t${at}`,
+        route: "local",
+        localTokens: 1,
+        cloudInputTokens: 0,
+        cloudOutputTokens: 0,
+        costUsd: 0,
+      });
+    expect((await s.recentRoutes(3)).map((r) => r.at)).toEqual([30, 40, 50]);
+    expect((await s.recentRoutes(10)).map((r) => r.at)).toEqual([10, 20, 30, 40, 50]);
+  });
+
   it("refuses a database written by a newer schema with a clear message", async () => {
     const name = `newer-${n++}`;
     (await openDB(name, STORE_VERSION + 1)).close();

@@ -58,7 +58,11 @@ export interface RouteStat {
 
 interface TandemDB extends DBSchema {
   conversations: { key: string; value: Conversation; indexes: { updatedAt: number } };
-  turns: { key: string; value: Turn; indexes: { conversationId: string; conversationSeq: [string, number] } };
+  turns: {
+    key: string;
+    value: Turn;
+    indexes: { conversationId: string; conversationSeq: [string, number]; status: TurnStatus };
+  };
   routes: { key: number; value: RouteStat; indexes: { at: number } };
 }
 
@@ -72,6 +76,10 @@ const MIGRATIONS: Array<(db: IDBPDatabase<TandemDB>, tx: UpgradeTx) => void> = [
     turns.createIndex("conversationId", "conversationId");
     turns.createIndex("conversationSeq", ["conversationId", "seq"]);
     db.createObjectStore("routes", { keyPath: "id", autoIncrement: true }).createIndex("at", "at");
+  },
+  // Start-up looks for answers left streaming without reading every stored turn.
+  (_db, tx) => {
+    tx.objectStore("turns").createIndex("status", "status");
   },
 ];
 
@@ -256,6 +264,15 @@ export class ChatStore {
     return this.db.getAllFromIndex("routes", "at", IDBKeyRange.lowerBound(since));
   }
 
+  /** The newest `count` routing decisions, oldest first (what the cloud budget's window needs). */
+  async recentRoutes(count: number): Promise<RouteStat[]> {
+    const recent: RouteStat[] = [];
+    const index = this.db.transaction("routes").store.index("at");
+    for (let c = await index.openCursor(null, "prev"); c && recent.length < count; c = await c.continue())
+      recent.push(c.value);
+    return recent.reverse();
+  }
+
   /** Conversations whose title or text contains every word of the query (case-insensitive). */
   async search(query: string): Promise<Conversation[]> {
     const words = query.toLowerCase().split(/\s+/).filter(Boolean);
@@ -275,7 +292,7 @@ export class ChatStore {
    * another tab is still writing.
    */
   async recoverInterrupted(isOrphan: (turnId: string) => Promise<boolean>): Promise<Turn[]> {
-    const streaming = (await this.db.getAll("turns")).filter((t) => t.status === "streaming");
+    const streaming = await this.db.getAllFromIndex("turns", "status", "streaming");
     const recovered: Turn[] = [];
     for (const t of streaming) {
       if (!(await isOrphan(t.id))) continue;
@@ -289,11 +306,13 @@ export class ChatStore {
   async allConversationsWithTurns(): Promise<Array<Conversation & { turns: Turn[] }>> {
     const tx = this.db.transaction(["conversations", "turns"]);
     const conversations = await tx.objectStore("conversations").getAll();
-    const turns = await tx.objectStore("turns").getAll();
-    return conversations.map((c) => ({
-      ...c,
-      turns: turns.filter((t) => t.conversationId === c.id).sort((a, b) => a.seq - b.seq),
-    }));
+    const byConversation = new Map<string, Turn[]>();
+    for (const t of await tx.objectStore("turns").index("conversationSeq").getAll()) {
+      const list = byConversation.get(t.conversationId);
+      if (list) list.push(t);
+      else byConversation.set(t.conversationId, [t]);
+    }
+    return conversations.map((c) => ({ ...c, turns: byConversation.get(c.id) ?? [] }));
   }
 
   /**
