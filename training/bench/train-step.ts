@@ -2,16 +2,29 @@
  * `npm run bench:train`: one run, side by side on this machine.
  * - forward + backward + AdamW step time for the tiny preset: wasm as shipped, wasm with the
  *   BatchMatMul patch, and the pure-JS cpu backend (ratios);
- * - rollout sampling tokens/s (KV-cached, 8 continuations at once);
+ * - rollout sampling tokens/s, 8 continuations x 64 new tokens of one prompt at temperature 1 with no
+ *   stop tokens, on one random-init model (tiny preset, task tokenizer): tfjs (KV-cached, the 8 at
+ *   once) vs node-llama-cpp (llama.cpp CPU) on an f32 GGUF export of the same weights, generation
+ *   alone and including the export + load each rollout would need after an optimizer step (ratios);
  * - training throughput as a share of the machine's measured matmul peak on the same backend.
  */
 
+import { mkdtemp, rm } from "node:fs/promises";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Llama } from "node-llama-cpp";
 import { AdamW, DEFAULT_ADAMW } from "../src/model/adamw";
 import { patchWasmBatchMatMul, tf } from "../src/model/backend";
-import { PRESETS } from "../src/model/config";
+import { PRESETS, type Qwen2Config } from "../src/model/config";
 import { packBatch, supervisedLoss } from "../src/model/policy-loss";
-import { initParams } from "../src/model/qwen2";
+import { initParams, type Params } from "../src/model/qwen2";
 import { sampleContinuations } from "../src/model/sampler";
+import { generateArithmetic, workedSolution } from "../src/tasks/arithmetic";
+import { formatPrompt } from "../src/tasks/prompt-format";
+import { trainTaskTokenizer } from "../src/tasks/task-tokenizer";
+import type { BpeTokenizer } from "../src/tokenizer/bpe-tokenizer";
+import { formatChat } from "../src/tokenizer/chat-template";
+import { cpuLlama, exportGguf, loadSampler, sampleContinuationsLlamaCpp } from "./llama-cpp-sampler";
 
 const c = PRESETS.tiny;
 const B = 8;
@@ -57,19 +70,95 @@ async function matmulPeak(): Promise<number> {
   return (2 * 512 ** 3) / s;
 }
 
-async function samplingTokensPerSecond(): Promise<number> {
-  const params = initParams(c, 3);
-  const t0 = performance.now();
-  const outs = await sampleContinuations(c, params, [1, 2, 3, 4, 5, 6, 7, 8], {
-    samples: 8,
-    maxNewTokens: 64,
-    temperature: 1,
-    stopIds: [],
-    seed: 1,
+interface RolloutModel {
+  config: Qwen2Config;
+  params: Params;
+  tokenizer: BpeTokenizer;
+  prompt: number[];
+}
+
+/** The tiny preset with a task tokenizer (a GGUF needs a real one), random weights, a task prompt. */
+function rolloutModel(): RolloutModel {
+  const train = generateArithmetic(64, 5, [1, 5]);
+  const tokenizer = trainTaskTokenizer(train, workedSolution, c.vocabSize);
+  const config: Qwen2Config = { ...PRESETS.tiny, vocabSize: tokenizer.vocabSize };
+  const text = formatChat([{ role: "user", content: formatPrompt(train[0]!) }], {
+    addGenerationPrompt: true,
   });
-  const tokens = outs.reduce((n, o) => n + o.length, 0);
-  for (const v of params.values()) v.dispose();
-  return tokens / ((performance.now() - t0) / 1000);
+  return { config, params: initParams(config, 3), tokenizer, prompt: tokenizer.encode(text) };
+}
+
+const ROLLOUT = { samples: 8, maxNewTokens: 64, temperature: 1, seed: 1 };
+const countTokens = (outs: number[][]) => outs.reduce((n, o) => n + o.length, 0);
+
+async function tfjsSamplingTokensPerSecond(m: RolloutModel): Promise<number> {
+  const o = { ...ROLLOUT, stopIds: [] };
+  await sampleContinuations(m.config, m.params, m.prompt, { ...o, maxNewTokens: 2 }); // warm-up
+  const t0 = performance.now();
+  const outs = await sampleContinuations(m.config, m.params, m.prompt, o);
+  const s = (performance.now() - t0) / 1000;
+  if (countTokens(outs) !== ROLLOUT.samples * ROLLOUT.maxNewTokens) throw new Error("tfjs: short rollout");
+  return countTokens(outs) / s;
+}
+
+interface LlamaCppRollouts {
+  threads: number;
+  tokens: number;
+  /** Totals over the counted rollouts, in seconds. */
+  exportS: number;
+  loadS: number;
+  generateS: number;
+  rollouts: number;
+}
+
+/**
+ * `rollouts` rollouts as the training loop would do them after each optimizer step: export the
+ * weights to GGUF, load them (model + context of 8 sequences), sample, dispose; after one uncounted
+ * warm-up rollout of 2 tokens. `capS` stops generation early (slow thread settings).
+ */
+async function llamaCppRollouts(
+  llama: Llama,
+  m: RolloutModel,
+  dir: string,
+  o: { threads?: number; mode: "batched" | "sequential"; rollouts: number; capS?: number },
+): Promise<LlamaCppRollouts> {
+  const r: LlamaCppRollouts = {
+    threads: 0,
+    tokens: 0,
+    exportS: 0,
+    loadS: 0,
+    generateS: 0,
+    rollouts: o.rollouts,
+  };
+  const contextSize = m.prompt.length + ROLLOUT.maxNewTokens;
+  for (let i = -1; i < o.rollouts; i++) {
+    const path = join(dir, `rollout-${i + 1}.gguf`);
+    const t0 = performance.now();
+    await exportGguf(path, m);
+    const t1 = performance.now();
+    const sampler = await loadSampler(llama, path, {
+      sequences: ROLLOUT.samples,
+      contextSize,
+      ...(o.threads !== undefined ? { threads: o.threads } : {}),
+    });
+    const t2 = performance.now();
+    const outs = await sampleContinuationsLlamaCpp(sampler.context, m.prompt, {
+      ...ROLLOUT,
+      ...(i < 0 ? { maxNewTokens: 2 } : {}),
+      mode: o.mode,
+      ...(o.capS !== undefined ? { deadline: t2 + o.capS * 1000 } : {}),
+    });
+    const t3 = performance.now();
+    r.threads = sampler.context.idealThreads;
+    await sampler.dispose();
+    await rm(path);
+    if (i < 0) continue;
+    r.exportS += (t1 - t0) / 1000;
+    r.loadS += (t2 - t1) / 1000;
+    r.generateS += (t3 - t2) / 1000;
+    r.tokens += countTokens(outs);
+  }
+  return r;
 }
 
 await tf.setBackend("wasm");
@@ -77,7 +166,39 @@ await tf.ready();
 const unpatched = await stepSeconds(3);
 patchWasmBatchMatMul();
 const patched = await stepSeconds(10);
-const sampling = await samplingTokensPerSecond();
+const rollout = rolloutModel();
+const sampling = await tfjsSamplingTokensPerSecond(rollout);
+const llamaStart = performance.now();
+const llama = await cpuLlama();
+const llamaInitS = (performance.now() - llamaStart) / 1000;
+const ggufDir = await mkdtemp(join(tmpdir(), "bench-rollout-gguf-"));
+const LLAMA_CAP_S = 15;
+let llamaRuns: Array<{ mode: string; run: LlamaCppRollouts; defaultThreads?: true }>;
+try {
+  llamaRuns = [
+    {
+      mode: "8 sequences batched",
+      run: await llamaCppRollouts(llama, rollout, ggufDir, { threads: 1, mode: "batched", rollouts: 10 }),
+    },
+    {
+      mode: "one sequence at a time",
+      run: await llamaCppRollouts(llama, rollout, ggufDir, { threads: 1, mode: "sequential", rollouts: 5 }),
+    },
+    {
+      mode: "8 sequences batched",
+      run: await llamaCppRollouts(llama, rollout, ggufDir, {
+        mode: "batched",
+        rollouts: 1,
+        capS: LLAMA_CAP_S,
+      }),
+      defaultThreads: true,
+    },
+  ];
+} finally {
+  await llama.dispose();
+  await rm(ggufDir, { recursive: true, force: true });
+}
+for (const v of rollout.params.values()) v.dispose();
 const peak = await matmulPeak();
 await tf.setBackend("cpu");
 const cpu = await stepSeconds(2);
@@ -90,8 +211,34 @@ console.log(
 console.log(
   `ratios     patch speed-up ${(unpatched / patched).toFixed(2)}x, patched wasm vs cpu ${(cpu / patched).toFixed(1)}x faster`,
 );
-console.log(`rollouts   ${sampling.toFixed(0)} tokens/s (tfjs, KV cache, 8 continuations at once)`);
+const full = ROLLOUT.samples * ROLLOUT.maxNewTokens;
+console.log(
+  `rollouts   ${ROLLOUT.samples} continuations x ${ROLLOUT.maxNewTokens} new tokens of a ${rollout.prompt.length}-token prompt, temperature 1, no stop tokens; tiny preset, vocab ${rollout.config.vocabSize} (task tokenizer)`,
+);
+console.log(
+  `           tfjs wasm (${tf.env().getBool("WASM_HAS_MULTITHREAD_SUPPORT") ? "multi" : "single"}-threaded), KV cache, 8 at once: ${sampling.toFixed(0)} tokens/s`,
+);
+for (const { mode, run, defaultThreads } of llamaRuns) {
+  const gen = run.tokens / run.generateS;
+  const withRefresh = run.tokens / (run.exportS + run.loadS + run.generateS);
+  const perRollout = (x: number) => `${((1000 * x) / run.rollouts).toFixed(0)} ms`;
+  const threads = `${defaultThreads ? "default " : ""}${run.threads} thread${run.threads === 1 ? "" : "s"}`;
+  const short = run.tokens < run.rollouts * full;
+  console.log(
+    `           node-llama-cpp, f32 GGUF, ${threads}, ${mode}, ${run.rollouts} rollout${run.rollouts === 1 ? "" : "s"}: ` +
+      `${gen.toFixed(0)} tokens/s generation (${(gen / sampling).toFixed(2)}x tfjs), ` +
+      `${withRefresh.toFixed(0)} tokens/s including export+load (${(withRefresh / sampling).toFixed(2)}x tfjs); ` +
+      `per rollout export ${perRollout(run.exportS)} + load ${perRollout(run.loadS)} + generate ${perRollout(run.generateS)}` +
+      (short ? ` [stopped by the ${LLAMA_CAP_S} s cap: ${run.tokens} of ${run.rollouts * full} tokens]` : ""),
+  );
+}
+const defaultThreads = llamaRuns[2]!.run.threads;
+console.log(
+  `           getLlama() once per process ${llamaInitS.toFixed(2)} s, not counted. node-llama-cpp's default for a CPU-only Llama is max(4, cores) threads: ${defaultThreads} on this ${availableParallelism()}-core machine` +
+    (defaultThreads > availableParallelism()
+      ? " (oversubscribed: llama.cpp's threads wait on each other at every op)"
+      : ""),
+);
 console.log(
   `throughput ${(flops / patched / 1e9).toFixed(2)} GFLOP/s training vs ${(peak / 1e9).toFixed(2)} GFLOP/s measured matmul peak (${((100 * flops) / patched / peak).toFixed(0)}%)`,
 );
-console.log("node-llama-cpp sampling is not compared yet (not installed: see the training issue).");

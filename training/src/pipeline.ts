@@ -5,24 +5,30 @@
  * GGUF (the app's demo model format).
  */
 
+import { appendFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { CloudOracle } from "./cloud/oracle";
 import { policyExportModel } from "./export/export-model";
 import { writeGgufFile } from "./export/gguf";
 import { modelToGguf } from "./export/gguf-model";
-import { type EvalResult, outcomes, type PromptOutcome, score } from "./gapg/evaluate";
+import { budgetThreshold, outcomes, type PromptOutcome } from "./gapg/evaluate";
+import { type MethodRow, methodRows } from "./gapg/method-table";
 import { Policy } from "./gapg/policy";
 import { trainRouter } from "./gapg/router-baseline";
-import { DEFAULT_GAPG, type GapgConfig, type Method, type StepLog, trainGapg } from "./gapg/trainer";
+import { type RunCalibration, type RunModel, saveCalibration, saveRunModel } from "./gapg/run-folder";
+import { DEFAULT_GAPG, type GapgConfig, type StepLog, trainGapg } from "./gapg/trainer";
 import { DEFAULT_WARMUP, type WarmupConfig, warmup } from "./gapg/warmup";
 import { tf } from "./model/backend";
 import { PRESETS, type Qwen2Config } from "./model/config";
 import { initParams, type Params } from "./model/qwen2";
+import { progressBar } from "./report/progress-bar";
 import { type ArithmeticLevel, generateArithmetic, workedSolution } from "./tasks/arithmetic";
 import { taskFor } from "./tasks/index";
 import { splitBySeed } from "./tasks/splits";
+import { toJsonl } from "./tasks/task-jsonl";
 import { trainTaskTokenizer } from "./tasks/task-tokenizer";
+import type { TaskExample } from "./tasks/types";
 
 export interface PipelineConfig {
   seed: number;
@@ -41,8 +47,8 @@ export interface PipelineConfig {
   gapg: Omit<GapgConfig, "method">;
   /** The cloud budget every method is compared at (share of test prompts). */
   budget: number;
-  /** Training prompts used to fit the router baseline's classifier. */
-  routerTrainPrompts: number;
+  /** Training prompts that fit the router baseline's classifier and calibrate every threshold to the budget. */
+  calibrationPrompts: number;
   maxEvalTokens: number;
   outDir: string;
   /** Continue each method from its checkpoint (the seeded warm-up is recomputed, identically). */
@@ -58,22 +64,17 @@ export const TINY_PIPELINE: PipelineConfig = {
   seed: 1,
   examples: 3000,
   testFraction: 0.1,
-  levels: [1, 5],
+  levels: [1, 1, 1, 5],
   warmupLevels: [1],
   vocabSize: 512,
   warmup: { ...DEFAULT_WARMUP, steps: 400, offloadShare: 0.25 },
   gapg: { ...DEFAULT_GAPG, steps: 40, promptsPerBatch: 8, lr: 1e-4 },
   budget: 0.3,
-  routerTrainPrompts: 200,
+  calibrationPrompts: 200,
   maxEvalTokens: 40,
   outDir: "runs/tiny",
   resume: false,
 };
-
-export interface MethodRow {
-  method: string;
-  result: EvalResult;
-}
 
 export interface PipelineResult {
   rows: MethodRow[];
@@ -110,25 +111,43 @@ export async function runPipeline(
   const warmupSet = cfg.warmupLevels.length
     ? train.filter((e) => cfg.warmupLevels.includes(e.difficulty as ArithmeticLevel))
     : train;
+  const warmupBar = progressBar("warm-up");
   const warmupLosses = await warmup(
     policy,
     warmupSet,
     workedSolution,
     { ...cfg.warmup, seed: cfg.seed },
-    (step, loss) => {
-      if (step % 50 === 0 || step === cfg.warmup.steps)
-        log(`warm-up ${step}/${cfg.warmup.steps} loss ${loss.toFixed(3)}`);
-    },
+    (step, loss) => warmupBar.update(step, cfg.warmup.steps, `loss ${loss.toFixed(3)}`),
   );
+  warmupBar.finish();
+  const evaluateWithBar = async (label: string, examples: readonly TaskExample[]) => {
+    const bar = progressBar(`eval ${label}`);
+    try {
+      return await outcomes(policy, task, oracle, examples, cfg.maxEvalTokens, bar.update);
+    } finally {
+      bar.finish();
+    }
+  };
   const warm = snapshot(params);
-  const warmOutcomes = await outcomes(policy, task, oracle, test, cfg.maxEvalTokens);
+  await mkdir(cfg.outDir, { recursive: true });
+  await writeFile(join(cfg.outDir, "test.jsonl"), toJsonl(test));
+  await saveRunModel(cfg.outDir, "warm-up", policy);
+  const testOutcomes: Partial<Record<RunModel, PromptOutcome[]>> = {
+    "warm-up": await evaluateWithBar("warm-up", test),
+  };
 
   const logs: Record<string, StepLog[]> = {};
-  const methodOutcomes: Partial<Record<Method, PromptOutcome[]>> = {};
-  let routerScore: ((tokens: readonly number[]) => number) | undefined;
+  // Appended live (tail -f), rewritten whole at the end (a resumed run's log includes earlier steps).
+  const stepsPath = join(cfg.outDir, "steps.jsonl");
+  await writeFile(stepsPath, "");
+  // Fitted on training prompts only: the router's classifier and every threshold at the budget.
+  const calibrationSet = train.slice(0, cfg.calibrationPrompts);
+  const marginThresholds: Partial<RunCalibration["marginThresholds"]> = {};
+  let router: RunCalibration["router"] | undefined;
   for (const method of ["task-only", "collab-aware", "gapg"] as const) {
     restore(params, warm);
     const checkpoint = { dir: join(cfg.outDir, "checkpoints", method), every: 10, resume: cfg.resume };
+    const bar = progressBar(method);
     logs[method] = await trainGapg(
       policy,
       task,
@@ -136,80 +155,63 @@ export async function runPipeline(
       train,
       { ...cfg.gapg, method },
       (s) => {
-        if (s.step % 10 === 0 || s.step === cfg.gapg.steps) {
-          log(
-            `${method} ${s.step}/${cfg.gapg.steps} reward ${s.rewardMean.toFixed(3)} cloud ${(100 * s.cloudRate).toFixed(0)}% local acc ${(100 * s.localAccuracy).toFixed(0)}% D1 ${s.d1} D2 ${s.d2} (${s.stepSeconds.toFixed(1)} s)`,
-          );
-        }
+        appendFileSync(stepsPath, `${JSON.stringify(s)}\n`);
+        bar.update(
+          s.step,
+          cfg.gapg.steps,
+          `reward ${s.rewardMean.toFixed(2)} cloud ${(100 * s.cloudRate).toFixed(0)}% local acc ${(100 * s.localAccuracy).toFixed(0)}% D1 ${s.d1} D2 ${s.d2}`,
+        );
       },
       checkpoint,
     );
-    methodOutcomes[method] = await outcomes(policy, task, oracle, test, cfg.maxEvalTokens);
+    bar.finish();
+    await saveRunModel(cfg.outDir, method, policy);
+    testOutcomes[method] = await evaluateWithBar(method, test);
     if (method === "task-only") {
-      // The router baseline's classifier learns, on training prompts, where this model fails.
-      const seen = await outcomes(
-        policy,
-        task,
-        oracle,
-        train.slice(0, cfg.routerTrainPrompts),
-        cfg.maxEvalTokens,
-      );
-      routerScore = trainRouter(
+      // The router baseline's classifier learns where this model fails.
+      const seen = await evaluateWithBar("router training prompts", calibrationSet);
+      const classifier = trainRouter(
         seen.map((o) => ({ tokens: policy.promptIds(o.example), localFails: !o.localCorrect })),
         config.vocabSize,
-      ).score;
+      );
+      router = {
+        weights: classifier.weights,
+        threshold: budgetThreshold(
+          seen.map((o) => classifier.score(policy.promptIds(o.example))),
+          cfg.budget,
+        ),
+      };
+    } else {
+      marginThresholds[method] = budgetThreshold(
+        calibrationSet.map((e) => policy.offloadMargin(e)),
+        cfg.budget,
+      );
     }
   }
   const ggufPath = join(cfg.outDir, "tandem-tiny-gapg.gguf");
-  await mkdir(cfg.outDir, { recursive: true });
   await writeGgufFile(
     ggufPath,
     modelToGguf(policyExportModel(config, params, tokenizer), { name: "tandem-tiny-gapg" }),
   );
 
-  const taskOnly = methodOutcomes["task-only"]!;
-  const rows: MethodRow[] = [
-    { method: "Warm-up only (model decides)", result: score(warmOutcomes, { kind: "model" }) },
-    { method: "Task-Tuning Only", result: score(taskOnly, { kind: "never" }) },
-    {
-      method: "TT + Random offloading",
-      result: score(taskOnly, { kind: "random", rate: cfg.budget, seed: cfg.seed }),
-    },
-    {
-      method: "TT + Router",
-      result: score(taskOnly, {
-        kind: "router",
-        rate: cfg.budget,
-        score: (e) => routerScore!(policy.promptIds(e)),
-      }),
-    },
-    {
-      method: "Collaboration-Aware Tuning",
-      result: score(methodOutcomes["collab-aware"]!, { kind: "model" }),
-    },
-    { method: "GAPG", result: score(methodOutcomes.gapg!, { kind: "model" }) },
-    { method: "Cloud only", result: score(taskOnly, { kind: "always" }) },
-  ];
+  const calibration: RunCalibration = {
+    version: 1,
+    budget: cfg.budget,
+    seed: cfg.seed,
+    router: router!,
+    marginThresholds: marginThresholds as RunCalibration["marginThresholds"],
+  };
+  await saveCalibration(cfg.outDir, calibration);
+  const rows = methodRows(testOutcomes as Record<RunModel, PromptOutcome[]>, calibration, (r) =>
+    policy.promptIds(r.example),
+  );
   await writeFile(join(cfg.outDir, "results.json"), JSON.stringify({ config: cfg, rows }, null, 2));
   await writeFile(
-    join(cfg.outDir, "steps.jsonl"),
+    stepsPath,
     Object.values(logs)
       .flat()
       .map((l) => JSON.stringify(l))
       .join("\n"),
   );
   return { rows, logs, warmupLosses, ggufPath };
-}
-
-export function resultsTable(rows: readonly MethodRow[]): string {
-  const pct = (x: number) => `${(100 * x).toFixed(1)}`;
-  const lines = [
-    "| method | system accuracy % | cloud calls % | local accuracy % | offload precision % | offload recall % |",
-    "|---|---|---|---|---|---|",
-    ...rows.map(
-      ({ method, result: r }) =>
-        `| ${method} | ${pct(r.systemAccuracy)} | ${pct(r.cloudRate)} | ${pct(r.localAccuracy)} | ${pct(r.offloadPrecision)} | ${pct(r.offloadRecall)} |`,
-    ),
-  ];
-  return lines.join("\n");
 }

@@ -14,12 +14,12 @@ import { parseArgs } from "node:util";
 import { openHfCheckpoint } from "../checkpoint/hf-folder";
 import type { SafetensorsDtype } from "../checkpoint/safetensors";
 import { withProgress } from "../checkpoint/tensor-source";
+import { progressBar } from "../report/progress-bar";
 import { writeGgufFile } from "./gguf";
 import { GGUF_WEIGHT_TYPES, type GgufWeightType, modelToGguf } from "./gguf-model";
 import { exportHfSafetensors } from "./hf-safetensors";
 import { exportMlc } from "./mlc/export";
 import { MLC_QUANTIZATIONS, type MlcQuantization } from "./mlc/plan";
-import { progressBar } from "./progress-bar";
 
 const QUANTS = {
   mlc: MLC_QUANTIZATIONS,
@@ -78,7 +78,10 @@ async function main(): Promise<void> {
     `${checkpoint}: ${ckpt.model.architecture}, ${c.numLayers} layers, hidden ${c.hiddenSize}, vocab ${c.vocabSize}; ` +
       `<|offload|> = ${ckpt.offloadTokenId}${ckpt.offloadAdded ? " (added)" : ""}`,
   );
-  const bar = progressBar(`${format} ${quant}`);
+  // done counts float32 parameters read.
+  const bar = progressBar(`${format} ${quant}`, {
+    rate: (done, s) => `${((done * 4) / 1e6 / s).toFixed(0)} MB/s`,
+  });
   const model = { ...ckpt, weights: withProgress(ckpt.weights, bar.update) };
   const t0 = performance.now();
   try {

@@ -4,7 +4,10 @@
  * - model: the policy's own <|offload|> (GAPG, collaboration-aware tuning);
  * - never: local only (task-only tuning);
  * - random: local answers, and a random share of prompts sent to the cloud;
- * - router: local answers, and the prompts an external classifier scores hardest sent to the cloud;
+ * - threshold: prompts whose score is above a threshold go to the cloud. With an external
+ *   classifier's score this is the router baseline; with the policy's own offload margin it is the
+ *   model deciding with a logit bias on <|offload|> (see Policy.offloadMargin). Either threshold is
+ *   calibrated on training prompts to the budget (budgetThreshold), never on the test set;
  * - always: cloud only (the upper bound).
  * Offload precision/recall compare the offloaded prompts with those the local model gets wrong.
  */
@@ -20,7 +23,7 @@ export type Decider =
   | { kind: "never" }
   | { kind: "always" }
   | { kind: "random"; rate: number; seed: number }
-  | { kind: "router"; rate: number; score: (e: TaskExample) => number };
+  | { kind: "threshold"; threshold: number; score: (r: PromptOutcome) => number };
 
 export interface EvalResult {
   systemAccuracy: number;
@@ -36,6 +39,8 @@ export interface PromptOutcome {
   example: TaskExample;
   /** The model's own greedy answer asked for the cloud. */
   modelOffloads: boolean;
+  /** The policy's offload logit margin at the first position (Policy.offloadMargin). */
+  offloadMargin: number;
   /** Greedy answer with the offload token banned is correct. */
   localCorrect: boolean;
   cloudCorrect: boolean;
@@ -48,6 +53,7 @@ export async function outcomes(
   oracle: CloudOracle,
   test: readonly TaskExample[],
   maxNewTokens: number,
+  onPrompt: (done: number, total: number) => void = () => {},
 ): Promise<PromptOutcome[]> {
   const out: PromptOutcome[] = [];
   for (const example of test) {
@@ -58,11 +64,24 @@ export async function outcomes(
     out.push({
       example,
       modelOffloads: free!.offloaded,
+      offloadMargin: policy.offloadMargin(example),
       localCorrect: task.verify(example, banned!.text).correct,
       cloudCorrect: await cloudSolves(task, example, oracle),
     });
+    onPrompt(out.length, test.length);
   }
   return out;
+}
+
+/** The threshold above which a share `rate` of these (training-prompt) scores lies. */
+export function budgetThreshold(scores: readonly number[], rate: number): number {
+  if (scores.length === 0) throw new Error("Calibrating a threshold needs at least one score.");
+  const sorted = [...scores].sort((a, b) => b - a);
+  const k = Math.round(rate * sorted.length);
+  if (k <= 0) return sorted[0]!;
+  if (k >= sorted.length) return sorted[sorted.length - 1]! - 1;
+  // Midway between the last score in and the first out, so a prompt on the boundary is not ambiguous.
+  return (sorted[k - 1]! + sorted[k]!) / 2;
 }
 
 export function score(results: readonly PromptOutcome[], decider: Decider): EvalResult {
@@ -74,12 +93,7 @@ export function score(results: readonly PromptOutcome[], decider: Decider): Eval
   else if (decider.kind === "random") {
     const rng = createRng(decider.seed);
     offload = results.map(() => rng.next() < decider.rate);
-  } else {
-    const scores = results.map((r) => decider.score(r.example));
-    const order = scores.map((s, i) => [s, i] as const).sort((a, b) => b[0] - a[0]);
-    const chosen = new Set(order.slice(0, Math.round(decider.rate * n)).map(([, i]) => i));
-    offload = results.map((_, i) => chosen.has(i));
-  }
+  } else offload = results.map((r) => decider.score(r) > decider.threshold);
   let correct = 0;
   let localAnswered = 0;
   let localRight = 0;

@@ -4,8 +4,9 @@
  * for the cloud).
  */
 
+import { tf } from "../model/backend";
 import type { Qwen2Config } from "../model/config";
-import type { Params } from "../model/qwen2";
+import { forward, type Params } from "../model/qwen2";
 import { sampleContinuations } from "../model/sampler";
 import { formatPrompt, isOffload, OFFLOAD_TOKEN } from "../tasks/prompt-format";
 import type { TaskExample } from "../tasks/types";
@@ -56,6 +57,24 @@ export class Policy {
   decode(ids: readonly number[]): Completion {
     const text = this.tokenizer.decode([...ids], { skipSpecial: false }).replace(END_OF_TURN, "");
     return { ids: [...ids], text, offloaded: ids.includes(this.offloadId) || isOffload(text) };
+  }
+
+  /**
+   * How strongly the model wants to ask for the cloud before answering: the offload token's logit
+   * minus the best other token's, at the first position. Positive = greedy decoding offloads; a
+   * logit bias of -threshold on the offload token makes exactly the prompts above threshold offload.
+   */
+  offloadMargin(example: TaskExample): number {
+    const ids = this.promptIds(example);
+    const logits = tf.tidy(() => {
+      const { logits: all } = forward(this.config, this.params, tf.tensor2d([ids], [1, ids.length], "int32"));
+      return tf.slice(all, [0, ids.length - 1, 0], [1, 1, -1]).dataSync() as Float32Array;
+    });
+    let best = Number.NEGATIVE_INFINITY;
+    logits.forEach((l, i) => {
+      if (i !== this.offloadId && l > best) best = l;
+    });
+    return logits[this.offloadId]! - best;
   }
 
   async sample(

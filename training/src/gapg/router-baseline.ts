@@ -7,6 +7,8 @@
 
 export interface RouterClassifier {
   score(tokens: readonly number[]): number;
+  /** The weights (token counts, length, bias), to save with a run and load with routerFromWeights. */
+  weights: number[];
 }
 
 function features(tokens: readonly number[], vocabSize: number): Float64Array {
@@ -36,11 +38,19 @@ export function trainRouter(
     }
     for (let i = 0; i < w.length; i++) w[i]! -= lr * (grad[i]! / Math.max(1, data.length) + l2 * w[i]!);
   }
+  return routerFromWeights(Array.from(w));
+}
+
+export function routerFromWeights(weights: readonly number[]): RouterClassifier {
+  const vocabSize = weights.length - 2;
+  if (vocabSize < 1 || !weights.every(Number.isFinite))
+    throw new Error("Router weights must be finite numbers: one per token, then length and bias.");
   return {
+    weights: [...weights],
     score(tokens) {
       const x = features(tokens, vocabSize);
       let z = 0;
-      for (let i = 0; i < w.length; i++) z += w[i]! * x[i]!;
+      for (let i = 0; i < weights.length; i++) z += weights[i]! * x[i]!;
       return 1 / (1 + Math.exp(-z));
     },
   };

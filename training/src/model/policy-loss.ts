@@ -8,7 +8,7 @@
 
 import { tf } from "./backend";
 import type { Qwen2Config } from "./config";
-import { type Params, sequenceLogProbs } from "./qwen2";
+import { type Adapters, type Params, sequenceLogProbs } from "./qwen2";
 
 export interface Sequence {
   prompt: readonly number[];
@@ -62,12 +62,18 @@ export function policyGradientLoss(
   batch: PackedBatch,
   advantages: readonly number[],
   groups: number,
+  adapters?: Adapters,
 ): tf.Scalar {
-  const logProbs = sequenceLogProbs(c, params, batch.ids, batch.targets, batch.mask);
+  const logProbs = sequenceLogProbs(c, params, batch.ids, batch.targets, batch.mask, adapters);
   return tf.div(tf.neg(tf.sum(tf.mul(logProbs, tf.tensor1d([...advantages])))), groups) as tf.Scalar;
 }
 
-export function supervisedLoss(c: Qwen2Config, params: Params, batch: PackedBatch): tf.Scalar {
-  const logProbs = sequenceLogProbs(c, params, batch.ids, batch.targets, batch.mask);
+export function supervisedLoss(
+  c: Qwen2Config,
+  params: Params,
+  batch: PackedBatch,
+  adapters?: Adapters,
+): tf.Scalar {
+  const logProbs = sequenceLogProbs(c, params, batch.ids, batch.targets, batch.mask, adapters);
   return tf.div(tf.neg(tf.sum(logProbs)), Math.max(1, batch.completionTokens)) as tf.Scalar;
 }

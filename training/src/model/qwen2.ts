@@ -122,6 +122,20 @@ function repeatKv(x: tf.Tensor, groups: number): tf.Tensor {
   return tf.reshape(tf.tile(flat, [1, 1, groups, 1]), [b, kv * groups, t, hd]);
 }
 
+/** A low-rank update of a projection weight W [out, in]: W acts as W + scale * B @ A. */
+export interface LowRankUpdate {
+  /** [rank, in] */
+  a: tf.Tensor;
+  /** [out, rank] */
+  b: tf.Tensor;
+  scale: number;
+}
+
+/** Adapters (LoRA, lora.ts): the update of the HF weight `name`, when it has one. */
+export interface Adapters {
+  update(name: string): LowRankUpdate | undefined;
+}
+
 /** Keys and values of earlier positions, per layer, for incremental decoding. */
 export interface KvCache {
   keys: tf.Tensor[];
@@ -138,6 +152,7 @@ export function forward(
   params: Params,
   ids: tf.Tensor2D,
   cache?: KvCache,
+  adapters?: Adapters,
 ): { logits: tf.Tensor3D; cache: KvCache } {
   const [batch, length] = ids.shape;
   const hd = headDim(c);
@@ -160,25 +175,28 @@ export function forward(
   const values: tf.Tensor[] = [];
   const heads = (y: tf.Tensor, n: number) =>
     tf.transpose(tf.reshape(y, [batch, length, n, hd]), [0, 2, 1, 3]);
+  // An adapter adds scale * (x A^T) B^T: two thin matmuls instead of materialising W + scale * B A.
+  const project = (x: tf.Tensor, name: string, bias?: tf.Tensor) => {
+    const y = linear(x, p(params, name), bias);
+    const u = adapters?.update(name);
+    return u ? tf.add(y, tf.mul(linear(linear(x, u.a), u.b), u.scale)) : y;
+  };
 
   for (let i = 0; i < c.numLayers; i++) {
     const bias = (proj: string) =>
       c.qkvBias ? p(params, layerName(i, `self_attn.${proj}.bias`)) : undefined;
     const h = rmsNorm(x, p(params, layerName(i, "input_layernorm.weight")), c.rmsNormEps);
     const q = applyRope(
-      heads(linear(h, p(params, layerName(i, "self_attn.q_proj.weight")), bias("q_proj")), c.numHeads),
+      heads(project(h, layerName(i, "self_attn.q_proj.weight"), bias("q_proj")), c.numHeads),
       cos,
       sin,
     );
     let k = applyRope(
-      heads(linear(h, p(params, layerName(i, "self_attn.k_proj.weight")), bias("k_proj")), c.numKvHeads),
+      heads(project(h, layerName(i, "self_attn.k_proj.weight"), bias("k_proj")), c.numKvHeads),
       cos,
       sin,
     );
-    let v = heads(
-      linear(h, p(params, layerName(i, "self_attn.v_proj.weight")), bias("v_proj")),
-      c.numKvHeads,
-    );
+    let v = heads(project(h, layerName(i, "self_attn.v_proj.weight"), bias("v_proj")), c.numKvHeads);
     if (cache) {
       k = tf.concat([cache.keys[i]!, k], 2);
       v = tf.concat([cache.values[i]!, v], 2);
@@ -188,15 +206,12 @@ export function forward(
     const scores = tf.add(tf.div(tf.matMul(q, repeatKv(k, groups), false, true), Math.sqrt(hd)), mask);
     const attended = tf.matMul(tf.softmax(scores), repeatKv(v, groups));
     const merged = tf.reshape(tf.transpose(attended, [0, 2, 1, 3]), [batch, length, c.numHeads * hd]);
-    x = tf.add(x, linear(merged, p(params, layerName(i, "self_attn.o_proj.weight"))));
+    x = tf.add(x, project(merged, layerName(i, "self_attn.o_proj.weight")));
 
     const m = rmsNorm(x, p(params, layerName(i, "post_attention_layernorm.weight")), c.rmsNormEps);
-    const gate = linear(m, p(params, layerName(i, "mlp.gate_proj.weight")));
-    const up = linear(m, p(params, layerName(i, "mlp.up_proj.weight")));
-    x = tf.add(
-      x,
-      linear(tf.mul(tf.mul(gate, tf.sigmoid(gate)), up), p(params, layerName(i, "mlp.down_proj.weight"))),
-    );
+    const gate = project(m, layerName(i, "mlp.gate_proj.weight"));
+    const up = project(m, layerName(i, "mlp.up_proj.weight"));
+    x = tf.add(x, project(tf.mul(tf.mul(gate, tf.sigmoid(gate)), up), layerName(i, "mlp.down_proj.weight")));
   }
   x = rmsNorm(x, p(params, "model.norm.weight"), c.rmsNormEps);
   const head = c.tieEmbeddings ? embed : p(params, "lm_head.weight");
@@ -219,8 +234,9 @@ export function sequenceLogProbs(
   ids: tf.Tensor2D,
   targets: tf.Tensor2D,
   mask: tf.Tensor2D,
+  adapters?: Adapters,
 ): tf.Tensor1D {
-  const { logits } = forward(c, params, ids);
+  const { logits } = forward(c, params, ids, undefined, adapters);
   const logProbs = tf.logSoftmax(logits);
   const picked = tf.sum(tf.mul(logProbs, tf.oneHot(targets, c.vocabSize)), -1);
   return tf.sum(tf.mul(picked, mask), -1) as tf.Tensor1D;

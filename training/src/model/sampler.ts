@@ -6,7 +6,7 @@
 import { createRng } from "../tasks/rng";
 import { tf } from "./backend";
 import type { Qwen2Config } from "./config";
-import { disposeCache, forward, type KvCache, type Params } from "./qwen2";
+import { type Adapters, disposeCache, forward, type KvCache, type Params } from "./qwen2";
 
 export interface SampleOptions {
   samples: number;
@@ -48,6 +48,7 @@ export async function sampleContinuations(
   params: Params,
   prompt: readonly number[],
   o: SampleOptions,
+  adapters?: Adapters,
 ): Promise<number[][]> {
   const rng = createRng(o.seed);
   const outputs: number[][] = Array.from({ length: o.samples }, () => []);
@@ -55,7 +56,7 @@ export async function sampleContinuations(
   // tidy() returns tensors only; the cache's length is tracked beside them.
   const run = (input: tf.Tensor2D, previous?: KvCache) => {
     const out = tf.tidy(() => {
-      const r = forward(c, params, input, previous);
+      const r = forward(c, params, input, previous, adapters);
       const last = tf.squeeze(tf.slice(r.logits, [0, input.shape[1] - 1, 0], [-1, 1, -1]), [1]);
       return { last, keys: r.cache.keys, values: r.cache.values };
     });

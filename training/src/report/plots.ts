@@ -5,8 +5,8 @@
 
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
+import type { MethodRow } from "../gapg/method-table";
 import type { StepLog } from "../gapg/trainer";
-import type { MethodRow } from "../pipeline";
 
 async function toSvg(spec: TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
