@@ -16,6 +16,12 @@ import type { Llama } from "node-llama-cpp";
 import { AdamW, DEFAULT_ADAMW } from "../src/model/adamw";
 import { patchWasmBatchMatMul, tf } from "../src/model/backend";
 import { PRESETS, type Qwen2Config } from "../src/model/config";
+import {
+  cpuLlama,
+  exportGguf,
+  loadSampler,
+  sampleContinuationsLlamaCpp,
+} from "../src/model/llama-cpp-sampler";
 import { packBatch, supervisedLoss } from "../src/model/policy-loss";
 import { initParams, type Params } from "../src/model/qwen2";
 import { sampleContinuations } from "../src/model/sampler";
@@ -24,7 +30,6 @@ import { formatPrompt } from "../src/tasks/prompt-format";
 import { trainTaskTokenizer } from "../src/tasks/task-tokenizer";
 import type { BpeTokenizer } from "../src/tokenizer/bpe-tokenizer";
 import { formatChat } from "../src/tokenizer/chat-template";
-import { cpuLlama, exportGguf, loadSampler, sampleContinuationsLlamaCpp } from "./llama-cpp-sampler";
 
 const c = PRESETS.tiny;
 const B = 8;

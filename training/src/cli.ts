@@ -23,7 +23,7 @@ import type { TaskName } from "./tasks/types";
 const USAGE = `usage:
   train pipeline [--out DIR] [--quick] [--resume] [--levels 1,1,1,5] [--warmup-levels 1]
                  [--warmup-steps N] [--warmup-lr X] [--warmup-offload X] [--steps N] [--prompts N]
-                 [--lr X] [--temperature X]
+                 [--lr X] [--temperature X] [--sampler llama-cpp|tfjs]
   train eval --run DIR --test FILE.jsonl [--task arithmetic|countdown|math]`;
 
 const { values, positionals } = parseArgs({
@@ -41,6 +41,7 @@ const { values, positionals } = parseArgs({
     prompts: { type: "string" },
     lr: { type: "string" },
     temperature: { type: "string" },
+    sampler: { type: "string" },
     run: { type: "string" },
     test: { type: "string" },
     task: { type: "string" },
@@ -74,6 +75,9 @@ async function pipeline(): Promise<void> {
   const cfg = { ...TINY_PIPELINE, ...quick, outDir, resume: values.resume === true };
   const levels = (name: "levels" | "warmup-levels") =>
     values[name]?.split(",").map(Number) as typeof cfg.levels | undefined;
+  if (values.sampler !== undefined && values.sampler !== "llama-cpp" && values.sampler !== "tfjs")
+    throw new Error(`--sampler must be llama-cpp or tfjs, got "${values.sampler}".`);
+  cfg.sampler = values.sampler ?? cfg.sampler;
   cfg.levels = levels("levels") ?? cfg.levels;
   cfg.warmupLevels = levels("warmup-levels") ?? cfg.warmupLevels;
   cfg.warmup = {

@@ -56,6 +56,7 @@ export async function outcomes(
   onPrompt: (done: number, total: number) => void = () => {},
 ): Promise<PromptOutcome[]> {
   const out: PromptOutcome[] = [];
+  await policy.syncSampler();
   for (const example of test) {
     const [free] = await policy.sample(example, { samples: 1, maxNewTokens, temperature: 0, seed: 0 });
     const [banned] = free!.offloaded

@@ -6,6 +6,7 @@
 
 import { tf } from "../model/backend";
 import type { Qwen2Config } from "../model/config";
+import type { LlamaCppRollouts } from "../model/llama-cpp-sampler";
 import { forward, type Params } from "../model/qwen2";
 import { sampleContinuations } from "../model/sampler";
 import { formatPrompt, isOffload, OFFLOAD_TOKEN } from "../tasks/prompt-format";
@@ -22,6 +23,8 @@ export interface Completion {
 }
 
 export class Policy {
+  /** Samples through llama.cpp when set (faster); otherwise through tfjs. Scoring is always tfjs. */
+  llamaCpp: LlamaCppRollouts | undefined;
   readonly endId: number;
   readonly offloadId: number;
   readonly padId: number;
@@ -77,6 +80,11 @@ export class Policy {
     return logits[this.offloadId]! - best;
   }
 
+  /** Call before sampling whenever the weights may have changed: the llama.cpp copy reloads them. */
+  async syncSampler(): Promise<void> {
+    await this.llamaCpp?.sync(this);
+  }
+
   async sample(
     example: TaskExample,
     o: {
@@ -88,7 +96,7 @@ export class Policy {
       banOffload?: boolean;
     },
   ): Promise<Completion[]> {
-    const outs = await sampleContinuations(this.config, this.params, this.promptIds(example), {
+    const options = {
       samples: o.samples,
       maxNewTokens: o.maxNewTokens,
       temperature: o.temperature,
@@ -96,7 +104,11 @@ export class Policy {
       stopIds: [this.endId, this.offloadId],
       ...(o.banOffload ? { bannedIds: [this.offloadId] } : {}),
       seed: o.seed,
-    });
+    };
+    const prompt = this.promptIds(example);
+    const outs = this.llamaCpp
+      ? await this.llamaCpp.sample(prompt, options)
+      : await sampleContinuations(this.config, this.params, prompt, options);
     return outs.map((ids) => this.decode(ids));
   }
 }

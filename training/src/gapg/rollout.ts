@@ -45,6 +45,7 @@ export async function rollout(
   o: RolloutOptions,
 ): Promise<ScoredGroup[]> {
   const groups: ScoredGroup[] = [];
+  await policy.syncSampler();
   for (const [k, example] of examples.entries()) {
     const completions = await policy.sample(example, {
       samples: o.groupSize,
