@@ -176,7 +176,9 @@ export class LlamaCppRollouts {
     if (!this.loaded) throw new Error("LlamaCppRollouts.sync must load the weights before sampling.");
     if (o.samples > this.sequences)
       throw new Error(`${o.samples} samples asked of a sampler made for ${this.sequences} sequences.`);
-    return sampleContinuationsLlamaCpp(this.loaded.context, prompt, o);
+    // One sequence at a time: batched decoding groups sequences by timing, which changes the float
+    // sums and so the samples from run to run; sequential is reproducible and only ~10% slower here.
+    return sampleContinuationsLlamaCpp(this.loaded.context, prompt, { mode: "sequential", ...o });
   }
 
   async dispose(): Promise<void> {
