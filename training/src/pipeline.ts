@@ -59,7 +59,7 @@ export interface PipelineConfig {
 }
 
 /**
- * The best configuration measured so far (closing notes, exp5): easy carry-free sums the warm-up
+ * The best configuration measured so far (closing notes, exp5/exp6): easy carry-free sums the warm-up
  * teaches and hard level-5 expressions it cannot, one hard prompt in four; rollouts at the paper's
  * temperature 1 through llama.cpp; a gentle RL learning rate (1e-4 and above degraded the warm-up's
  * local accuracy in 40 steps; 3e-5 keeps it and lets the offload decision sharpen over ~150 steps).
