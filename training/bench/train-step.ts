@@ -13,15 +13,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Llama } from "node-llama-cpp";
+import { writePolicyGguf } from "../src/export/gguf-model";
 import { AdamW, DEFAULT_ADAMW } from "../src/model/adamw";
 import { patchWasmBatchMatMul, tf } from "../src/model/backend";
 import { PRESETS, type Qwen2Config } from "../src/model/config";
-import {
-  cpuLlama,
-  exportGguf,
-  loadSampler,
-  sampleContinuationsLlamaCpp,
-} from "../src/model/llama-cpp-sampler";
+import { cpuLlama, loadSampler, sampleContinuationsLlamaCpp } from "../src/model/llama-cpp-sampler";
 import { packBatch, supervisedLoss } from "../src/model/policy-loss";
 import { initParams, type Params } from "../src/model/qwen2";
 import { sampleContinuations } from "../src/model/sampler";
@@ -106,7 +102,7 @@ async function tfjsSamplingTokensPerSecond(m: RolloutModel): Promise<number> {
   return countTokens(outs) / s;
 }
 
-interface LlamaCppRollouts {
+interface LlamaCppTimings {
   threads: number;
   tokens: number;
   /** Totals over the counted rollouts, in seconds. */
@@ -126,8 +122,8 @@ async function llamaCppRollouts(
   m: RolloutModel,
   dir: string,
   o: { threads?: number; mode: "batched" | "sequential"; rollouts: number; capS?: number },
-): Promise<LlamaCppRollouts> {
-  const r: LlamaCppRollouts = {
+): Promise<LlamaCppTimings> {
+  const r: LlamaCppTimings = {
     threads: 0,
     tokens: 0,
     exportS: 0,
@@ -139,7 +135,7 @@ async function llamaCppRollouts(
   for (let i = -1; i < o.rollouts; i++) {
     const path = join(dir, `rollout-${i + 1}.gguf`);
     const t0 = performance.now();
-    await exportGguf(path, m);
+    await writePolicyGguf(path, m, { name: "tandem-rollout" });
     const t1 = performance.now();
     const sampler = await loadSampler(llama, path, {
       sequences: ROLLOUT.samples,
@@ -178,7 +174,7 @@ const llama = await cpuLlama();
 const llamaInitS = (performance.now() - llamaStart) / 1000;
 const ggufDir = await mkdtemp(join(tmpdir(), "bench-rollout-gguf-"));
 const LLAMA_CAP_S = 15;
-let llamaRuns: Array<{ mode: string; run: LlamaCppRollouts; defaultThreads?: true }>;
+let llamaRuns: Array<{ mode: string; run: LlamaCppTimings; defaultThreads?: true }>;
 try {
   llamaRuns = [
     {

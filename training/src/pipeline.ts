@@ -9,9 +9,7 @@ import { appendFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { CloudOracle } from "./cloud/oracle";
-import { policyExportModel } from "./export/export-model";
-import { writeGgufFile } from "./export/gguf";
-import { modelToGguf } from "./export/gguf-model";
+import { writePolicyGguf } from "./export/gguf-model";
 import { budgetThreshold, outcomes, type PromptOutcome } from "./gapg/evaluate";
 import { type MethodRow, methodRows } from "./gapg/method-table";
 import { Policy } from "./gapg/policy";
@@ -211,10 +209,7 @@ async function trainAndEvaluate(
     }
   }
   const ggufPath = join(cfg.outDir, "tandem-tiny-gapg.gguf");
-  await writeGgufFile(
-    ggufPath,
-    modelToGguf(policyExportModel(config, params, tokenizer), { name: "tandem-tiny-gapg" }),
-  );
+  await writePolicyGguf(ggufPath, policy, { name: "tandem-tiny-gapg" });
 
   const calibration: RunCalibration = {
     version: 1,

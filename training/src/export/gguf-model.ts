@@ -7,10 +7,12 @@
 
 import { rowBlocks, type TensorSource } from "../checkpoint/tensor-source";
 import { headDim, type Qwen2Config } from "../model/config";
+import type { Params } from "../model/qwen2";
 import { llama3FrequencyFactors } from "../model/rope-scaling";
+import type { BpeTokenizer } from "../tokenizer/bpe-tokenizer";
 import { CHATML_JINJA } from "../tokenizer/chat-template";
-import type { ExportModel } from "./export-model";
-import { GgmlType, type GgufFile, type GgufTensor, type GgufValue, gguf } from "./gguf";
+import { type ExportModel, policyExportModel } from "./export-model";
+import { GgmlType, type GgufFile, type GgufTensor, type GgufValue, gguf, writeGgufFile } from "./gguf";
 
 export type GgufWeightType = "f32" | "f16" | "q8_0" | "q4_0";
 export const GGUF_WEIGHT_TYPES: readonly GgufWeightType[] = ["f32", "f16", "q8_0", "q4_0"];
@@ -176,4 +178,14 @@ export function modelToGguf(
   }
   if (!c.tieEmbeddings) tensors.push(tensorFor(w, m, "lm_head.weight", "output.weight", type));
   return { metadata: ggufMetadata(m, name), tensors };
+}
+
+/** A model trained here (tfjs variables) written as a GGUF file at `path`. */
+export async function writePolicyGguf(
+  path: string,
+  model: { config: Qwen2Config; params: Params; tokenizer: BpeTokenizer },
+  { name, type = "f32" }: { name: string; type?: GgufWeightType },
+): Promise<void> {
+  const source = policyExportModel(model.config, model.params, model.tokenizer);
+  await writeGgufFile(path, modelToGguf(source, { type, name }));
 }

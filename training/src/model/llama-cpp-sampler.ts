@@ -18,9 +18,7 @@ import {
   type Token,
   TokenBias,
 } from "node-llama-cpp";
-import { policyExportModel } from "../export/export-model";
-import { writeGgufFile } from "../export/gguf";
-import { type GgufWeightType, modelToGguf } from "../export/gguf-model";
+import { writePolicyGguf } from "../export/gguf-model";
 import type { BpeTokenizer } from "../tokenizer/bpe-tokenizer";
 import type { Qwen2Config } from "./config";
 import type { Params } from "./qwen2";
@@ -28,16 +26,6 @@ import type { Params } from "./qwen2";
 /** llama.cpp on the CPU, with the prebuilt binary only (never a build), quiet. */
 export function cpuLlama(): Promise<Llama> {
   return getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
-}
-
-/** The current weights as a GGUF file at `path`. */
-export async function exportGguf(
-  path: string,
-  model: { config: Qwen2Config; params: Params; tokenizer: BpeTokenizer },
-  type: GgufWeightType = "f32",
-): Promise<void> {
-  const source = policyExportModel(model.config, model.params, model.tokenizer);
-  await writeGgufFile(path, modelToGguf(source, { type, name: "tandem-rollout" }));
 }
 
 export interface LoadedSampler {
@@ -162,7 +150,7 @@ export class LlamaCppRollouts {
     this.loaded = undefined;
     // A fresh file name each time: llama.cpp maps the file, so it is never rewritten under it.
     const path = join(this.dir, `weights-${this.generation++}.gguf`);
-    await exportGguf(path, model);
+    await writePolicyGguf(path, model, { name: "tandem-rollout" });
     // One thread: tfjs (scoring) is single-threaded too, and more threads than cores stall llama.cpp.
     this.loaded = await loadSampler(this.llama, path, {
       sequences: this.sequences,
