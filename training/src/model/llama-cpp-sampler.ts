@@ -165,7 +165,8 @@ export class LlamaCppRollouts {
     if (o.samples > this.sequences)
       throw new Error(`${o.samples} samples asked of a sampler made for ${this.sequences} sequences.`);
     // One sequence at a time: batched decoding groups sequences by timing, which changes the float
-    // sums and so the samples from run to run; sequential is reproducible and only ~10% slower here.
+    // sums and so the samples from run to run; sequential is reproducible, at ~2/3 of the batched speed
+    // on an idle machine here (bench:train), still ~7x tfjs including the reload.
     return sampleContinuationsLlamaCpp(this.loaded.context, prompt, { mode: "sequential", ...o });
   }
 
