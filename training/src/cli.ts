@@ -1,39 +1,50 @@
 /**
  * `train` command line.
- *   train pipeline [--out runs/tiny] [--quick] [--resume] [overrides]
- *     the tiny pipeline: warm-up, GAPG and the baselines, results table, plots, GGUF. --resume
- *     continues each method from its checkpoint in <out>/checkpoints/.
+ *   train pipeline [--out runs/tiny] [--seed N | --seeds N [--jobs J]] [--quick] [--resume] [overrides]
+ *     the tiny pipeline: warm-up, GAPG and the baselines, routers, results at the budget and over a
+ *     sweep of budgets, report with plots, GGUF. --seeds N runs seeds 1..N (J at a time, one per
+ *     core by default) into <out>/seed-K and reports mean ± spread. --resume continues each method
+ *     from its checkpoint in <out>/checkpoints/.
  *   train eval --run runs/tiny --test FILE.jsonl [--task arithmetic|countdown|math]
  *     every method of a finished run on another test file, with the run's calibration.
  * The cloud oracle is Anthropic's API when ANTHROPIC_API_KEY is set, otherwise the local fake cloud.
  */
 
+import { spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { cliOracle } from "./cloud/cli-oracle";
-import { gapClosed, type MethodRow, resultsTable } from "./gapg/method-table";
+import { checkTargets } from "./eval/targets";
 import { evaluateRun } from "./gapg/run-eval";
 import { useBackend } from "./model/backend";
-import { runPipeline, TINY_PIPELINE } from "./pipeline";
-import { accuracyVsCloud, trainingCurves } from "./report/plots";
+import { type PipelineConfig, pipelineSplits, runPipeline, TINY_PIPELINE } from "./pipeline";
+import { accuracyVsCloud } from "./report/plots";
+import { categoryTable, resultsTable, targetsList } from "./report/run-report";
+import { type RunResults, writeReport } from "./report/write-report";
+import { parseSumMix } from "./tasks/sum-mix";
 import { readTaskJsonl } from "./tasks/task-jsonl";
 import type { TaskName } from "./tasks/types";
 
 const USAGE = `usage:
-  train pipeline [--out DIR] [--quick] [--resume] [--levels 1,1,1,5] [--warmup-levels 1]
-                 [--warmup-steps N] [--warmup-lr X] [--warmup-offload X] [--steps N] [--prompts N]
-                 [--lr X] [--temperature X] [--sampler llama-cpp|tfjs]
+  train pipeline [--out DIR] [--seed N | --seeds N [--jobs J]] [--quick] [--resume]
+                 [--mix carry-free,carry,hard] [--examples N] [--warmup-steps N] [--warmup-lr X]
+                 [--warmup-offload X] [--steps N] [--prompts N] [--lr X] [--temperature X]
+                 [--sampler llama-cpp|tfjs]
   train eval --run DIR --test FILE.jsonl [--task arithmetic|countdown|math]`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     out: { type: "string" },
+    seed: { type: "string" },
+    seeds: { type: "string" },
+    jobs: { type: "string" },
     quick: { type: "boolean" },
     resume: { type: "boolean" },
-    levels: { type: "string" },
-    "warmup-levels": { type: "string" },
+    mix: { type: "string" },
+    examples: { type: "string" },
     "warmup-steps": { type: "string" },
     "warmup-lr": { type: "string" },
     "warmup-offload": { type: "string" },
@@ -57,29 +68,30 @@ function number(name: keyof typeof values): number | undefined {
   return n;
 }
 
-const summary = (rows: readonly MethodRow[]) =>
-  ["GAPG (own decision)", "GAPG (offload bias at the budget)"]
-    .map((m) => `${m} closes ${(100 * gapClosed(rows, m)).toFixed(0)}% of the task-only → cloud-only gap`)
-    .join("; ");
-
-async function pipeline(): Promise<void> {
-  const outDir = values.out ?? TINY_PIPELINE.outDir;
-  const quick: Partial<typeof TINY_PIPELINE> = values.quick
+function pipelineConfig(): PipelineConfig {
+  const quick: Partial<PipelineConfig> = values.quick
     ? {
-        examples: 600,
+        examples: 1500,
+        validationPrompts: 100,
+        routerPrompts: 200,
         warmup: { ...TINY_PIPELINE.warmup, steps: 60 },
         gapg: { ...TINY_PIPELINE.gapg, steps: 5, promptsPerBatch: 8 },
-        calibrationPrompts: 40,
+        modelRouter: { ...TINY_PIPELINE.modelRouter, steps: 20 },
+        budgets: [0, 0.3, 0.6],
       }
     : {};
-  const cfg = { ...TINY_PIPELINE, ...quick, outDir, resume: values.resume === true };
-  const levels = (name: "levels" | "warmup-levels") =>
-    values[name]?.split(",").map(Number) as typeof cfg.levels | undefined;
+  const cfg: PipelineConfig = {
+    ...TINY_PIPELINE,
+    ...quick,
+    outDir: values.out ?? TINY_PIPELINE.outDir,
+    resume: values.resume === true,
+  };
   if (values.sampler !== undefined && values.sampler !== "llama-cpp" && values.sampler !== "tfjs")
     throw new Error(`--sampler must be llama-cpp or tfjs, got "${values.sampler}".`);
   cfg.sampler = values.sampler ?? cfg.sampler;
-  cfg.levels = levels("levels") ?? cfg.levels;
-  cfg.warmupLevels = levels("warmup-levels") ?? cfg.warmupLevels;
+  cfg.seed = number("seed") ?? cfg.seed;
+  cfg.examples = number("examples") ?? cfg.examples;
+  if (values.mix !== undefined) cfg.mix = parseSumMix(values.mix);
   cfg.warmup = {
     ...cfg.warmup,
     steps: number("warmup-steps") ?? cfg.warmup.steps,
@@ -88,41 +100,106 @@ async function pipeline(): Promise<void> {
   };
   cfg.gapg = {
     ...cfg.gapg,
+    seed: cfg.seed,
     steps: number("steps") ?? cfg.gapg.steps,
     promptsPerBatch: number("prompts") ?? cfg.gapg.promptsPerBatch,
     lr: number("lr") ?? cfg.gapg.lr,
     temperature: number("temperature") ?? cfg.gapg.temperature,
   };
+  return cfg;
+}
 
-  const { oracle, stop } = await cliOracle(join(outDir, "cloud-cache"));
+async function pipelineOneSeed(cfg: PipelineConfig): Promise<void> {
+  const { oracle, stop } = await cliOracle(join(cfg.outDir, "cloud-cache"));
   const t0 = performance.now();
   try {
     const result = await runPipeline(cfg, oracle);
-    const table = resultsTable(result.rows);
-    const minutes = ((performance.now() - t0) / 60_000).toFixed(1);
-    await writeFile(join(outDir, "training-curves.svg"), await trainingCurves(result.logs));
-    await writeFile(join(outDir, "accuracy-vs-cloud.svg"), await accuracyVsCloud(result.rows, cfg.budget));
-    const report = [
-      "# Tiny GAPG run",
-      "",
-      table,
-      "",
-      `Budget: ${100 * cfg.budget}% cloud calls. ${summary(result.rows)}.`,
-      "",
-      `Wall time: ${minutes} min. Model: ${result.ggufPath}. Evaluate on another file: \`train eval --run ${outDir} --test FILE.jsonl\`.`,
-      "",
-      "![training curves](training-curves.svg)",
-      "",
-      "![system accuracy vs cloud-call rate](accuracy-vs-cloud.svg)",
-      "",
-    ].join("\n");
-    await writeFile(join(outDir, "report.md"), report);
-    console.log(
-      `\n${table}\n\n${summary(result.rows)}\nwall time ${minutes} min; report in ${join(outDir, "report.md")}`,
-    );
+    const results: RunResults = {
+      seed: cfg.seed,
+      budget: cfg.budget,
+      gapgBias: result.gapgBias,
+      rows: result.sweep.rows,
+      curves: result.sweep.curves,
+      trainingCloudRate: result.trainingCloudRate,
+      wallMinutes: (performance.now() - t0) / 60_000,
+    };
+    await writeFile(join(cfg.outDir, "results.json"), JSON.stringify({ config: cfg, ...results }, null, 2));
+    const report = await writeReport(cfg.outDir, [results], result.logs, `Tiny GAPG run, seed ${cfg.seed}`);
+    console.log(`\n${report}\nreport in ${join(cfg.outDir, "report.md")}; model ${result.ggufPath}`);
   } finally {
     await stop();
   }
+}
+
+/** Runs each seed as its own process (`jobs` at a time), then reports mean ± spread over seeds. */
+async function pipelineSeeds(cfg: PipelineConfig, seeds: number): Promise<void> {
+  const jobs = number("jobs") ?? Math.min(seeds, availableParallelism());
+  const passOn = process.argv.slice(2).filter((a, i, all) => {
+    const flag = (f: string) => a === f || all[i - 1] === f || a.startsWith(`${f}=`);
+    return !["--seeds", "--jobs", "--out", "--seed"].some(flag);
+  });
+  const runOne = (seed: number) =>
+    new Promise<void>((resolve, reject) => {
+      const out = join(cfg.outDir, `seed-${seed}`);
+      const child = spawn(
+        process.execPath,
+        [...process.execArgv, process.argv[1]!, ...passOn, "--seed", String(seed), "--out", out],
+        { stdio: ["ignore", "ignore", "inherit"] },
+      );
+      child.on("exit", (code) =>
+        code === 0 ? resolve() : reject(new Error(`seed ${seed} failed (exit ${code}); see ${out}`)),
+      );
+    });
+  const queue = Array.from({ length: seeds }, (_, i) => i + 1);
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: jobs }, async () => {
+      for (let seed = queue.shift(); seed !== undefined; seed = queue.shift()) await runOne(seed);
+    }),
+  );
+  const runs: RunResults[] = [];
+  const logs: Record<string, never[]> = {};
+  for (let seed = 1; seed <= seeds; seed++) {
+    const dir = join(cfg.outDir, `seed-${seed}`);
+    runs.push(JSON.parse(await readFile(join(dir, "results.json"), "utf8")) as RunResults);
+    const steps = (await readFile(join(dir, "steps.jsonl"), "utf8")).split("\n").filter(Boolean);
+    for (const line of steps) {
+      const s = JSON.parse(line);
+      const key = `${s.method} (seed ${seed})`;
+      logs[key] = [...(logs[key] ?? []), s as never];
+    }
+  }
+  const report = await writeReport(cfg.outDir, runs, logs, `Tiny GAPG runs over ${seeds} seeds`);
+  const minutes = ((performance.now() - t0) / 60_000).toFixed(1);
+  console.log(
+    `\n${report}\n--seeds ${seeds} with ${jobs} jobs: ${minutes} min; report in ${join(cfg.outDir, "report.md")}`,
+  );
+}
+
+async function pipeline(): Promise<void> {
+  const cfg = pipelineConfig();
+  const seeds = number("seeds");
+  if (seeds === undefined) return pipelineOneSeed(cfg);
+  if (!Number.isInteger(seeds) || seeds < 1)
+    throw new Error(`--seeds must be a positive integer, got ${seeds}.`);
+  return pipelineSeeds(cfg, seeds);
+}
+
+/** Test questions that were also the run's training or validation prompts make an evaluation optimistic. */
+async function warnOnOverlap(runDir: string, questions: readonly string[]): Promise<void> {
+  let config: PipelineConfig;
+  try {
+    config = JSON.parse(await readFile(join(runDir, "results.json"), "utf8")).config as PipelineConfig;
+  } catch {
+    return;
+  }
+  const { train, validation } = pipelineSplits(config);
+  const seen = new Set([...train, ...validation].map((e) => e.question.trim()));
+  const overlap = questions.filter((q) => seen.has(q.trim())).length;
+  if (overlap > 0)
+    console.error(
+      `warning: ${overlap} of ${questions.length} test questions were training or validation prompts of this run; its results on them are optimistic.`,
+    );
 }
 
 async function evaluate(): Promise<void> {
@@ -134,14 +211,30 @@ async function evaluate(): Promise<void> {
     }),
     task,
   );
+  await warnOnOverlap(
+    values.run,
+    examples.map((e) => e.question),
+  );
   const { oracle, stop } = await cliOracle(join(values.run, "cloud-cache"));
   try {
-    const rows = await evaluateRun(values.run, task, examples, oracle);
-    const table = resultsTable(rows);
-    const out = join(values.run, `eval-${basename(values.test, ".jsonl")}.json`);
-    await writeFile(out, JSON.stringify({ test: values.test, rows }, null, 2));
+    const sweep = await evaluateRun(values.run, task, examples, oracle);
+    const name = `eval-${basename(values.test, ".jsonl")}`;
+    await writeFile(
+      join(values.run, `${name}.json`),
+      JSON.stringify({ test: values.test, ...sweep }, null, 2),
+    );
+    await writeFile(
+      join(values.run, `${name}-accuracy-vs-cloud.svg`),
+      await accuracyVsCloud(sweep.curves, sweep.budget),
+    );
     console.log(
-      `\n${examples.length} prompts from ${values.test}\n\n${table}\n\n${summary(rows)}\nrows in ${out}`,
+      [
+        `\n${examples.length} prompts from ${values.test}`,
+        resultsTable([sweep.rows]),
+        categoryTable([sweep.rows]),
+        targetsList(checkTargets(sweep.rows, sweep.budget, undefined)),
+        `rows in ${join(values.run, `${name}.json`)}`,
+      ].join("\n\n"),
     );
   } finally {
     await stop();

@@ -1,30 +1,46 @@
 /**
- * The tiny pipeline, end to end: data -> tokenizer -> tiny Qwen2 from scratch -> supervised
- * warm-up -> each method trained from the same warm-up weights (task-only, collaboration-aware,
- * GAPG) -> evaluation of every method at one cloud budget -> report, logs and the GAPG model as
- * GGUF (the app's demo model format).
+ * The tiny pipeline, end to end: data (sums whose difficulty is invisible, plus a few visibly hard
+ * expressions) -> tokenizer -> tiny Qwen2 from scratch -> supervised warm-up on carry-free sums ->
+ * each method trained from the same warm-up weights (task-only, collaboration-aware, GAPG) -> the
+ * routers (A: n-gram logistic regression, B: the tiny model as a classifier) -> every method on the
+ * held-out split at the budget and over a sweep of budgets -> results, calibration, models, GGUF.
  */
 
 import { appendFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { CloudOracle } from "./cloud/oracle";
+import { budgetThreshold, offloadScore } from "./eval/decision";
+import { methodInputs } from "./eval/method-inputs";
+import { type MethodInputs, methodRows } from "./eval/methods";
+import { outcomes, type PromptOutcome } from "./eval/outcomes";
+import {
+  DEFAULT_MODEL_ROUTER,
+  type ModelRouterConfig,
+  modelRouterScores,
+  trainModelRouter,
+} from "./eval/router-model";
+import { trainRouter } from "./eval/router-ngram";
+import { type BudgetSweep, budgetSweep } from "./eval/sweep";
+import { finalCloudRate } from "./eval/targets";
 import { writePolicyGguf } from "./export/gguf-model";
-import { budgetThreshold, outcomes, type PromptOutcome } from "./gapg/evaluate";
-import { type MethodRow, methodRows } from "./gapg/method-table";
 import { Policy } from "./gapg/policy";
-import { trainRouter } from "./gapg/router-baseline";
 import { type RunCalibration, type RunModel, saveCalibration, saveRunModel } from "./gapg/run-folder";
 import { DEFAULT_GAPG, type GapgConfig, type StepLog, trainGapg } from "./gapg/trainer";
 import { DEFAULT_WARMUP, type WarmupConfig, warmup } from "./gapg/warmup";
 import { tf } from "./model/backend";
 import { PRESETS, type Qwen2Config } from "./model/config";
-import { LlamaCppRollouts } from "./model/llama-cpp-sampler";
 import { initParams, type Params } from "./model/qwen2";
+import { markWeightsChanged } from "./model/weights-version";
 import { progressBar } from "./report/progress-bar";
-import { type ArithmeticLevel, generateArithmetic, workedSolution } from "./tasks/arithmetic";
+import type { RunResults } from "./report/write-report";
+import { LlamaCppSampler } from "./rollout/llama-cpp-sampler";
+import type { Sampler } from "./rollout/sampler";
+import { tfjsSampler } from "./rollout/tfjs-sampler";
+import { workedSolution } from "./tasks/arithmetic";
 import { taskFor } from "./tasks/index";
 import { splitBySeed } from "./tasks/splits";
+import { DEFAULT_SUM_MIX, generateSumMix, type SumCategory, type SumMix, sumCategory } from "./tasks/sum-mix";
 import { toJsonl } from "./tasks/task-jsonl";
 import { trainTaskTokenizer } from "./tasks/task-tokenizer";
 import type { TaskExample } from "./tasks/types";
@@ -33,21 +49,27 @@ export interface PipelineConfig {
   seed: number;
   examples: number;
   testFraction: number;
-  /** Arithmetic difficulty levels mixed in the data (easy ones the tiny model learns, hard ones it cannot). */
-  levels: ArithmeticLevel[];
+  /** Training prompts held out from RL: every threshold and bias is calibrated on them. */
+  validationPrompts: number;
+  /** RL training prompts the task-only model answers to label the routers' training data. */
+  routerPrompts: number;
+  /** Category weights of the data (tasks/sum-mix.ts explains the choice). */
+  mix: SumMix;
   /**
-   * Levels whose worked solutions the supervised warm-up trains on (all when empty). A model from
-   * scratch cannot learn the hard levels' solutions in a CPU budget, and trying drowns the easy
-   * ones; the paper starts from instruct checkpoints that already solve the easy part.
+   * Categories whose worked solutions the supervised warm-up trains on: carry-free sums only, so
+   * carries and products are met first in RL, where the model must learn that they are beyond it.
    */
-  warmupLevels: ArithmeticLevel[];
+  warmupCategories: SumCategory[];
   vocabSize: number;
   warmup: WarmupConfig;
   gapg: Omit<GapgConfig, "method">;
-  /** The cloud budget every method is compared at (share of test prompts). */
+  modelRouter: ModelRouterConfig;
+  /** The cloud budget of the results table (share of test prompts). */
   budget: number;
-  /** Training prompts that fit the router baseline's classifier and calibrate every threshold to the budget. */
-  calibrationPrompts: number;
+  /** Budgets of the accuracy-vs-cloud sweep. */
+  budgets: number[];
+  /** Draws that random offloading is averaged over. */
+  randomDraws: number;
   maxEvalTokens: number;
   outDir: string;
   /** Continue each method from its checkpoint (the seeded warm-up is recomputed, identically). */
@@ -56,35 +78,36 @@ export interface PipelineConfig {
   sampler: "llama-cpp" | "tfjs";
 }
 
-/**
- * The best configuration measured so far (closing notes, exp5/exp6): easy carry-free sums the warm-up
- * teaches and hard level-5 expressions it cannot, one hard prompt in four; rollouts at the paper's
- * temperature 1 through llama.cpp; a gentle RL learning rate (1e-4 and above degraded the warm-up's
- * local accuracy in 40 steps; 3e-5 keeps it and lets the offload decision sharpen over ~150 steps).
- * About 30 minutes on 2 cores.
- */
 export const TINY_PIPELINE: PipelineConfig = {
   seed: 1,
-  examples: 3000,
+  examples: 6000,
   testFraction: 0.1,
-  levels: [1, 1, 1, 5],
-  warmupLevels: [1],
+  validationPrompts: 500,
+  routerPrompts: 1500,
+  mix: DEFAULT_SUM_MIX,
+  warmupCategories: ["carry-free"],
   vocabSize: 512,
   warmup: { ...DEFAULT_WARMUP, steps: 400, offloadShare: 0.25 },
-  gapg: { ...DEFAULT_GAPG, steps: 150, promptsPerBatch: 8, lr: 3e-5 },
+  gapg: { ...DEFAULT_GAPG, steps: 100, promptsPerBatch: 16, lr: 1e-4 },
+  modelRouter: DEFAULT_MODEL_ROUTER,
   budget: 0.3,
-  calibrationPrompts: 200,
-  maxEvalTokens: 40,
+  budgets: [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6],
+  randomDraws: 20,
+  maxEvalTokens: 64,
   outDir: "runs/tiny",
   resume: false,
   sampler: "llama-cpp",
 };
 
 export interface PipelineResult {
-  rows: MethodRow[];
+  inputs: MethodInputs;
+  sweep: BudgetSweep;
   logs: Record<string, StepLog[]>;
   warmupLosses: number[];
   ggufPath: string;
+  /** The offload bias that puts the GAPG model at the budget (calibrated on validation prompts). */
+  gapgBias: number;
+  trainingCloudRate: RunResults["trainingCloudRate"];
 }
 
 type Snapshot = Map<string, Float32Array>;
@@ -92,45 +115,60 @@ const snapshot = (params: Params): Snapshot =>
   new Map([...params].map(([k, v]) => [k, v.dataSync().slice() as Float32Array]));
 function restore(params: Params, s: Snapshot): void {
   for (const [k, v] of params) v.assign(tf.tensor(s.get(k)!, v.shape));
+  markWeightsChanged(params);
 }
+const fromSnapshot = (s: Snapshot, like: Params): Params =>
+  new Map([...like].map(([k, v]) => [k, tf.variable(tf.tensor(s.get(k)!, v.shape), true, `router/${k}`)]));
 
 export async function runPipeline(
   cfg: PipelineConfig,
   oracle: CloudOracle,
   log: (line: string) => void = console.log,
 ): Promise<PipelineResult> {
-  const llamaCpp =
-    cfg.sampler === "llama-cpp" ? await LlamaCppRollouts.create(cfg.gapg.groupSize) : undefined;
+  const sampler =
+    cfg.sampler === "llama-cpp" ? await LlamaCppSampler.create(cfg.gapg.groupSize) : tfjsSampler;
   try {
-    return await trainAndEvaluate(cfg, oracle, log, llamaCpp);
+    return await trainAndEvaluate(cfg, oracle, log, sampler);
   } finally {
-    await llamaCpp?.dispose();
+    await sampler.dispose();
   }
+}
+
+/** Test, validation (held out from RL) and RL training prompts, disjoint by question. */
+export function pipelineSplits(
+  cfg: Pick<PipelineConfig, "examples" | "seed" | "mix" | "testFraction" | "validationPrompts">,
+) {
+  const all = generateSumMix(cfg.examples, cfg.seed, cfg.mix);
+  const { train: rest, test } = splitBySeed(all, cfg.testFraction, cfg.seed);
+  if (rest.length <= cfg.validationPrompts)
+    throw new Error(
+      `${rest.length} training prompts leave none for RL after ${cfg.validationPrompts} validation prompts.`,
+    );
+  return { test, validation: rest.slice(0, cfg.validationPrompts), train: rest.slice(cfg.validationPrompts) };
 }
 
 async function trainAndEvaluate(
   cfg: PipelineConfig,
   oracle: CloudOracle,
   log: (line: string) => void,
-  llamaCpp: LlamaCppRollouts | undefined,
+  sampler: Sampler,
 ): Promise<PipelineResult> {
   const task = taskFor("arithmetic");
-  const all = generateArithmetic(cfg.examples, cfg.seed, cfg.levels);
-  const { train, test } = splitBySeed(all, cfg.testFraction, cfg.seed);
-  log(`data: ${train.length} train / ${test.length} test arithmetic prompts, levels ${cfg.levels.join(",")}`);
+  const { test, validation, train } = pipelineSplits(cfg);
+  log(
+    `data: ${train.length} RL / ${validation.length} validation / ${test.length} test prompts, mix ${JSON.stringify(cfg.mix)}`,
+  );
 
   const tokenizer = trainTaskTokenizer(train, workedSolution, cfg.vocabSize);
   const config: Qwen2Config = { ...PRESETS.tiny, vocabSize: tokenizer.vocabSize };
   const params = initParams(config, cfg.seed);
   const policy = new Policy(config, params, tokenizer);
-  policy.llamaCpp = llamaCpp;
+  policy.sampler = sampler;
   log(
     `tokenizer: ${tokenizer.vocabSize} tokens; model: ${[...params.values()].reduce((n, v) => n + v.size, 0)} parameters`,
   );
 
-  const warmupSet = cfg.warmupLevels.length
-    ? train.filter((e) => cfg.warmupLevels.includes(e.difficulty as ArithmeticLevel))
-    : train;
+  const warmupSet = train.filter((e) => cfg.warmupCategories.includes(sumCategory(e.question)));
   const warmupBar = progressBar("warm-up");
   const warmupLosses = await warmup(
     policy,
@@ -140,7 +178,7 @@ async function trainAndEvaluate(
     (step, loss) => warmupBar.update(step, cfg.warmup.steps, `loss ${loss.toFixed(3)}`),
   );
   warmupBar.finish();
-  const evaluateWithBar = async (label: string, examples: readonly TaskExample[]) => {
+  const evaluate = async (label: string, examples: readonly TaskExample[]) => {
     const bar = progressBar(`eval ${label}`);
     try {
       return await outcomes(policy, task, oracle, examples, cfg.maxEvalTokens, bar.update);
@@ -151,19 +189,18 @@ async function trainAndEvaluate(
   const warm = snapshot(params);
   await mkdir(cfg.outDir, { recursive: true });
   await writeFile(join(cfg.outDir, "test.jsonl"), toJsonl(test));
+  await writeFile(join(cfg.outDir, "validation.jsonl"), toJsonl(validation));
   await saveRunModel(cfg.outDir, "warm-up", policy);
   const testOutcomes: Partial<Record<RunModel, PromptOutcome[]>> = {
-    "warm-up": await evaluateWithBar("warm-up", test),
+    "warm-up": await evaluate("warm-up", test),
   };
+  const validationScores: Partial<Record<"gapg" | "collab-aware", number[]>> = {};
+  let routerLabels: Array<{ tokens: number[]; localFails: boolean }> = [];
 
   const logs: Record<string, StepLog[]> = {};
   // Appended live (tail -f), rewritten whole at the end (a resumed run's log includes earlier steps).
   const stepsPath = join(cfg.outDir, "steps.jsonl");
   await writeFile(stepsPath, "");
-  // Fitted on training prompts only: the router's classifier and every threshold at the budget.
-  const calibrationSet = train.slice(0, cfg.calibrationPrompts);
-  const marginThresholds: Partial<RunCalibration["marginThresholds"]> = {};
-  let router: RunCalibration["router"] | undefined;
   for (const method of ["task-only", "collab-aware", "gapg"] as const) {
     restore(params, warm);
     const checkpoint = { dir: join(cfg.outDir, "checkpoints", method), every: 10, resume: cfg.resume };
@@ -186,43 +223,51 @@ async function trainAndEvaluate(
     );
     bar.finish();
     await saveRunModel(cfg.outDir, method, policy);
-    testOutcomes[method] = await evaluateWithBar(method, test);
+    testOutcomes[method] = await evaluate(method, test);
     if (method === "task-only") {
-      // The router baseline's classifier learns where this model fails.
-      const seen = await evaluateWithBar("router training prompts", calibrationSet);
-      const classifier = trainRouter(
-        seen.map((o) => ({ tokens: policy.promptIds(o.example), localFails: !o.localCorrect })),
-        config.vocabSize,
-      );
-      router = {
-        weights: classifier.weights,
-        threshold: budgetThreshold(
-          seen.map((o) => classifier.score(policy.promptIds(o.example))),
-          cfg.budget,
-        ),
-      };
+      // The routers learn where the task-tuned model fails, on RL training prompts.
+      const seen = await evaluate("router labels", train.slice(0, cfg.routerPrompts));
+      routerLabels = seen.map((o) => ({ tokens: policy.promptIds(o.example), localFails: !o.localCorrect }));
     } else {
-      marginThresholds[method] = budgetThreshold(
-        calibrationSet.map((e) => policy.offloadMargin(e)),
-        cfg.budget,
-      );
+      validationScores[method] = (await evaluate(`${method} validation`, validation)).map(offloadScore);
     }
   }
+  const gapgBias = -budgetThreshold(validationScores.gapg!, cfg.budget);
   const ggufPath = join(cfg.outDir, "tandem-tiny-gapg.gguf");
   await writePolicyGguf(ggufPath, policy, { name: "tandem-tiny-gapg" });
 
+  const routerNgram = trainRouter(routerLabels, config.vocabSize);
+  const routerModel = new Policy(config, fromSnapshot(warm, params), tokenizer);
+  const routerBar = progressBar("router B");
+  await trainModelRouter(routerModel, routerLabels, { ...cfg.modelRouter, seed: cfg.seed }, (step, loss) =>
+    routerBar.update(step, cfg.modelRouter.steps, `loss ${loss.toFixed(3)}`),
+  );
+  routerBar.finish();
+  await saveRunModel(cfg.outDir, "router-model", routerModel);
+  const validationPrompts = validation.map((e) => policy.promptIds(e));
   const calibration: RunCalibration = {
-    version: 1,
+    version: 2,
     budget: cfg.budget,
     seed: cfg.seed,
-    router: router!,
-    marginThresholds: marginThresholds as RunCalibration["marginThresholds"],
+    validation: {
+      gapg: validationScores.gapg!,
+      "collab-aware": validationScores["collab-aware"]!,
+      "router-ngram": validationPrompts.map((p) => routerNgram.score(p)),
+      "router-model": modelRouterScores(routerModel, validationPrompts),
+    },
+    routerNgram: routerNgram.weights,
   };
   await saveCalibration(cfg.outDir, calibration);
-  const rows = methodRows(testOutcomes as Record<RunModel, PromptOutcome[]>, calibration, (r) =>
-    policy.promptIds(r.example),
-  );
-  await writeFile(join(cfg.outDir, "results.json"), JSON.stringify({ config: cfg, rows }, null, 2));
+  const inputs = methodInputs(testOutcomes as Record<RunModel, PromptOutcome[]>, calibration, {
+    promptIds: (e) => policy.promptIds(e),
+    routerModel,
+  });
+  for (const v of routerModel.params.values()) v.dispose();
+  const sweep = budgetSweep(inputs, cfg.budget, cfg.budgets);
+  const trainingCloudRate = {
+    gapg: finalCloudRate(logs.gapg!),
+    "collab-aware": finalCloudRate(logs["collab-aware"]!),
+  };
   await writeFile(
     stepsPath,
     Object.values(logs)
@@ -230,5 +275,5 @@ async function trainAndEvaluate(
       .map((l) => JSON.stringify(l))
       .join("\n"),
   );
-  return { rows, logs, warmupLosses, ggufPath };
+  return { inputs, sweep, logs, warmupLosses, ggufPath, gapgBias, trainingCloudRate };
 }

@@ -1,10 +1,12 @@
 /**
- * The short learning run (about 2 minutes): a tiny model warmed up on one-digit sums (which it
- * memorises) meets hard multi-operand expressions (which it cannot do), then 60 GAPG steps with
- * llama.cpp rollouts at temperature 1. Learning must show: the sampled reward rises on a fixed set
- * of training prompts, the offload decision moves onto the prompts the local model fails, and local
- * skill is kept. The cloud is the project's fake Anthropic server (it stands in for Anthropic's
- * API and solves arithmetic exactly).
+ * The short learning run (about 2 minutes) on the invisible-difficulty mix: a small model warmed up
+ * on carry-free sums (with <|offload|> placed at random steps, whatever the difficulty) meets carries
+ * and products in GAPG, with llama.cpp rollouts at temperature 1. Learning must show: the offload
+ * decision moves onto the prompts the local model fails (AUC of the offload score for "local fails"
+ * rises well above chance), and local skill is kept. The same run checks the decision rule: greedy
+ * decoding with a logit bias b on <|offload|> at every position (what the app's engine does) offloads
+ * exactly where the evaluator says it does. The cloud is the project's fake Anthropic server (it
+ * stands in for Anthropic's API and solves arithmetic exactly).
  */
 
 import { mkdtemp, rm } from "node:fs/promises";
@@ -13,18 +15,19 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeCloud } from "../../../e2e/fixtures/fake-cloud/server";
 import { AnthropicOracle } from "../cloud/oracle";
+import { auc } from "../eval/auc";
+import { offloadPosition, offloadScore } from "../eval/decision";
+import { outcomes, type PromptOutcome } from "../eval/outcomes";
 import { useBackend } from "../model/backend";
 import { PRESETS } from "../model/config";
-import { LlamaCppRollouts } from "../model/llama-cpp-sampler";
 import { initParams } from "../model/qwen2";
-import { generateArithmetic, workedSolution } from "../tasks/arithmetic";
+import { LlamaCppSampler } from "../rollout/llama-cpp-sampler";
+import { workedSolution } from "../tasks/arithmetic";
 import { taskFor } from "../tasks/index";
-import { createRng } from "../tasks/rng";
+import { splitBySeed } from "../tasks/splits";
+import { generateSumMix, sumCategory } from "../tasks/sum-mix";
 import { trainTaskTokenizer } from "../tasks/task-tokenizer";
-import type { TaskExample } from "../tasks/types";
-import { outcomes } from "./evaluate";
 import { Policy } from "./policy";
-import { rollout } from "./rollout";
 import { DEFAULT_GAPG, trainGapg } from "./trainer";
 import { warmup } from "./warmup";
 
@@ -47,70 +50,80 @@ afterAll(async () => {
   await rm(cacheDir, { recursive: true, force: true });
 });
 
-/** Area under the ROC curve of the offload margin as a predictor of a local failure. */
-function failureAuc(results: Awaited<ReturnType<typeof outcomes>>): number {
-  const fail = results.filter((r) => !r.localCorrect);
-  const ok = results.filter((r) => r.localCorrect);
-  let wins = 0;
-  for (const f of fail) for (const k of ok) wins += f.offloadMargin > k.offloadMargin ? 1 : 0;
-  return wins / (fail.length * ok.length);
-}
+const failureAuc = (results: readonly PromptOutcome[]) =>
+  auc(
+    results.map(offloadScore),
+    results.map((r) => !r.localCorrect),
+  );
+const carryFreeAccuracy = (results: readonly PromptOutcome[]) => {
+  const free = results.filter((r) => sumCategory(r.example.question) === "carry-free");
+  return free.filter((r) => r.localCorrect).length / free.length;
+};
 
 describe("GAPG short run", () => {
-  it("raises the reward, moves offloads onto the prompts the model fails, keeps local skill", async () => {
-    const easy = generateArithmetic(600, 11, { digits: [1, 1], operands: [2, 2], operators: ["+"] });
-    const hard = generateArithmetic(30, 12, 5);
-    const unique = new Map([...easy, ...hard].map((e) => [e.question, e]));
-    const train: TaskExample[] = createRng(13).shuffle([...unique.values()]);
+  it("moves offloads onto the prompts the model fails, keeps local skill, and decides as the app does", async () => {
+    const { train, test } = splitBySeed(generateSumMix(2000, 11), 0.1, 11);
     const tokenizer = trainTaskTokenizer(train, workedSolution, 340);
-    const config = { ...PRESETS.tiny, vocabSize: tokenizer.vocabSize, hiddenSize: 64, intermediateSize: 192 };
+    const config = { ...PRESETS.tiny, vocabSize: tokenizer.vocabSize };
     const policy = new Policy(config, initParams(config, 11), tokenizer);
-    policy.llamaCpp = await LlamaCppRollouts.create(DEFAULT_GAPG.groupSize);
+    const sampler = await LlamaCppSampler.create(DEFAULT_GAPG.groupSize);
+    policy.sampler = sampler;
     try {
-      const sums = train.filter((e) => e.difficulty === undefined);
-      await warmup(policy, sums, workedSolution, {
-        steps: 400,
-        batchSize: 32,
-        lr: 5e-3,
+      const carryFree = train.filter((e) => sumCategory(e.question) === "carry-free");
+      await warmup(policy, carryFree, workedSolution, {
+        steps: 300,
+        batchSize: 16,
+        lr: 3e-3,
         offloadShare: 0.25,
         seed: 11,
       });
-
       const task = taskFor("arithmetic");
-      const probe = train.slice(0, 64);
-      const measure = async () => {
-        const groups = await rollout(policy, task, oracle, probe, {
-          groupSize: 8,
-          maxNewTokens: 40,
-          temperature: 1,
-          rewards: DEFAULT_GAPG.rewards,
-          banOffload: false,
-          seed: 99,
-        });
-        const samples = groups.flatMap((g) => g.samples);
-        const greedy = await outcomes(policy, task, oracle, probe, 40);
-        return {
-          reward: samples.reduce((a, s) => a + s.reward, 0) / samples.length,
-          localAccuracy: greedy.filter((r) => r.localCorrect).length / greedy.length,
-          auc: failureAuc(greedy),
-        };
-      };
-      const before = await measure();
+      const probe = test.slice(0, 100);
+      const before = await outcomes(policy, task, oracle, probe, 64);
       await trainGapg(policy, task, oracle, train, {
         ...DEFAULT_GAPG,
-        steps: 60,
+        steps: 40,
         promptsPerBatch: 8,
         lr: 1e-4,
+        seed: 11,
       });
-      const after = await measure();
-      console.log(`GAPG short run: before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`);
+      const after = await outcomes(policy, task, oracle, probe, 64);
+      const summary = (r: readonly PromptOutcome[]) => ({
+        auc: failureAuc(r).toFixed(3),
+        carryFree: carryFreeAccuracy(r).toFixed(2),
+        ownCloud: (r.filter((o) => offloadScore(o) > 0).length / r.length).toFixed(2),
+      });
+      console.log(
+        `GAPG short run: before ${JSON.stringify(summary(before))}, after ${JSON.stringify(summary(after))}`,
+      );
 
-      expect(after.reward).toBeGreaterThan(before.reward + 0.02);
-      expect(after.auc).toBeGreaterThan(before.auc + 0.2);
-      expect(after.auc).toBeGreaterThan(0.6);
-      expect(after.localAccuracy).toBeGreaterThanOrEqual(before.localAccuracy - 0.05);
+      expect(failureAuc(after)).toBeGreaterThan(failureAuc(before) + 0.15);
+      expect(failureAuc(after)).toBeGreaterThan(0.75);
+      expect(carryFreeAccuracy(after)).toBeGreaterThanOrEqual(carryFreeAccuracy(before) - 0.05);
+
+      // The decision rule: decode with bias b at every position, as the app's engine does, and compare
+      // with the evaluator's prediction from the banned answer's margins (near-ties left out).
+      const scores = after.map(offloadScore).sort((a, b) => a - b);
+      for (const bias of [0, -scores[Math.floor(0.7 * scores.length)]!]) {
+        let compared = 0;
+        for (const o of after) {
+          if (o.margins.some((m) => Math.abs(m + bias) < 0.05)) continue;
+          const [decoded] = await policy.sample(o.example, {
+            samples: 1,
+            maxNewTokens: 64,
+            temperature: 0,
+            seed: 0,
+            offloadBias: bias,
+          });
+          const position = offloadPosition(o, bias);
+          expect(decoded!.offloaded).toBe(position !== undefined);
+          if (position !== undefined) expect(decoded!.ids.length).toBe(position + 1);
+          compared++;
+        }
+        expect(compared).toBeGreaterThan(0.9 * after.length);
+      }
     } finally {
-      await policy.llamaCpp.dispose();
+      await sampler.dispose();
       for (const v of policy.params.values()) v.dispose();
     }
   }, 300_000);

@@ -6,9 +6,9 @@
 
 import { tf } from "../model/backend";
 import type { Qwen2Config } from "../model/config";
-import type { LlamaCppRollouts } from "../model/llama-cpp-sampler";
 import { forward, type Params } from "../model/qwen2";
-import { sampleContinuations } from "../model/sampler";
+import type { Sampler } from "../rollout/sampler";
+import { tfjsSampler } from "../rollout/tfjs-sampler";
 import { formatPrompt, isOffload, OFFLOAD_TOKEN } from "../tasks/prompt-format";
 import type { TaskExample } from "../tasks/types";
 import type { BpeTokenizer } from "../tokenizer/bpe-tokenizer";
@@ -23,8 +23,8 @@ export interface Completion {
 }
 
 export class Policy {
-  /** Samples through llama.cpp when set (faster); otherwise through tfjs. Scoring is always tfjs. */
-  llamaCpp: LlamaCppRollouts | undefined;
+  /** Who samples completions (tfjs, or llama.cpp: faster here). Scoring is always tfjs. */
+  sampler: Sampler = tfjsSampler;
   readonly endId: number;
   readonly offloadId: number;
   readonly padId: number;
@@ -63,26 +63,46 @@ export class Policy {
   }
 
   /**
-   * How strongly the model wants to ask for the cloud before answering: the offload token's logit
-   * minus the best other token's, at the first position. Positive = greedy decoding offloads; a
-   * logit bias of -threshold on the offload token makes exactly the prompts above threshold offload.
+   * The offload margin at every position of an answer: the offload token's logit minus the best
+   * other token's, at each position that predicts answer[0..n-1] (teacher-forced, batched). Greedy
+   * decoding with a logit bias b on <|offload|> follows the answer until the first position where
+   * margin + b > 0 and offloads there; it never offloads if no margin exceeds -b.
    */
-  offloadMargin(example: TaskExample): number {
-    const ids = this.promptIds(example);
-    const logits = tf.tidy(() => {
-      const { logits: all } = forward(this.config, this.params, tf.tensor2d([ids], [1, ids.length], "int32"));
-      return tf.slice(all, [0, ids.length - 1, 0], [1, 1, -1]).dataSync() as Float32Array;
-    });
-    let best = Number.NEGATIVE_INFINITY;
-    logits.forEach((l, i) => {
-      if (i !== this.offloadId && l > best) best = l;
-    });
-    return logits[this.offloadId]! - best;
-  }
-
-  /** Call before sampling whenever the weights may have changed: the llama.cpp copy reloads them. */
-  async syncSampler(): Promise<void> {
-    await this.llamaCpp?.sync(this);
+  answerMargins(pairs: ReadonlyArray<{ prompt: readonly number[]; answer: readonly number[] }>): number[][] {
+    const out: number[][] = [];
+    const V = this.config.vocabSize;
+    for (let start = 0; start < pairs.length; start += 32) {
+      const chunk = pairs.slice(start, start + 32);
+      const length = Math.max(...chunk.map((p) => p.prompt.length + Math.max(0, p.answer.length - 1)));
+      const ids = new Int32Array(chunk.length * length).fill(this.padId);
+      chunk.forEach((p, b) => {
+        ids.set([...p.prompt, ...p.answer.slice(0, -1)], b * length);
+      });
+      const logits = tf.tidy(
+        () =>
+          forward(
+            this.config,
+            this.params,
+            tf.tensor2d(ids, [chunk.length, length], "int32"),
+          ).logits.dataSync() as Float32Array,
+      );
+      chunk.forEach((p, b) => {
+        const margins: number[] = [];
+        for (let t = 0; t < p.answer.length; t++) {
+          const row = logits.subarray(
+            (b * length + p.prompt.length - 1 + t) * V,
+            (b * length + p.prompt.length + t) * V,
+          );
+          let best = Number.NEGATIVE_INFINITY;
+          row.forEach((l, i) => {
+            if (i !== this.offloadId && l > best) best = l;
+          });
+          margins.push(row[this.offloadId]! - best);
+        }
+        out.push(margins);
+      });
+    }
+    return out;
   }
 
   async sample(
@@ -94,6 +114,8 @@ export class Policy {
       topP?: number;
       seed: number;
       banOffload?: boolean;
+      /** Logit bias b on <|offload|> at every position (the app's and the evaluator's decision rule). */
+      offloadBias?: number;
     },
   ): Promise<Completion[]> {
     const options = {
@@ -103,12 +125,10 @@ export class Policy {
       ...(o.topP !== undefined ? { topP: o.topP } : {}),
       stopIds: [this.endId, this.offloadId],
       ...(o.banOffload ? { bannedIds: [this.offloadId] } : {}),
+      ...(o.offloadBias ? { logitBias: [[this.offloadId, o.offloadBias] as const] } : {}),
       seed: o.seed,
     };
-    const prompt = this.promptIds(example);
-    const outs = this.llamaCpp
-      ? await this.llamaCpp.sample(prompt, options)
-      : await sampleContinuations(this.config, this.params, prompt, options);
+    const outs = await this.sampler.sample(this, this.promptIds(example), options);
     return outs.map((ids) => this.decode(ids));
   }
 }

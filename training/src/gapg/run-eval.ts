@@ -1,13 +1,22 @@
 /** Every method of a finished pipeline run on a test set, with the run's own calibration. */
 
 import type { CloudOracle } from "../cloud/oracle";
-import { LlamaCppRollouts } from "../model/llama-cpp-sampler";
+import { methodInputs } from "../eval/method-inputs";
+import { outcomes, type PromptOutcome } from "../eval/outcomes";
+import { type BudgetSweep, budgetSweep } from "../eval/sweep";
 import { progressBar } from "../report/progress-bar";
+import { LlamaCppSampler } from "../rollout/llama-cpp-sampler";
+import { tfjsSampler } from "../rollout/tfjs-sampler";
 import { taskFor } from "../tasks/index";
 import type { TaskExample, TaskName } from "../tasks/types";
-import { outcomes, type PromptOutcome } from "./evaluate";
-import { type MethodRow, methodRows } from "./method-table";
-import { loadCalibration, loadRunModel, RUN_MODELS, type RunModel } from "./run-folder";
+import { loadCalibration, loadRunModel, type RunModel } from "./run-folder";
+
+const ANSWERING: ReadonlyArray<Exclude<RunModel, "router-model">> = [
+  "warm-up",
+  "task-only",
+  "collab-aware",
+  "gapg",
+];
 
 export async function evaluateRun(
   runDir: string,
@@ -15,21 +24,19 @@ export async function evaluateRun(
   examples: readonly TaskExample[],
   oracle: CloudOracle,
   {
-    maxNewTokens = 40,
+    maxNewTokens = 64,
     sampler = "llama-cpp",
-  }: { maxNewTokens?: number; sampler?: "llama-cpp" | "tfjs" } = {},
-): Promise<MethodRow[]> {
+    budgets = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6],
+  }: { maxNewTokens?: number; sampler?: "llama-cpp" | "tfjs"; budgets?: readonly number[] } = {},
+): Promise<BudgetSweep> {
   const calibration = await loadCalibration(runDir);
-  const llamaCpp = sampler === "llama-cpp" ? await LlamaCppRollouts.create(1) : undefined;
+  const sampling = sampler === "llama-cpp" ? await LlamaCppSampler.create(1) : tfjsSampler;
   try {
     const task = taskFor(taskName);
     const results: Partial<Record<RunModel, PromptOutcome[]>> = {};
-    // Every model of a run shares one tokenizer; the router scores prompts in its token ids.
-    let promptIds: ((e: TaskExample) => number[]) | undefined;
-    for (const model of RUN_MODELS) {
+    for (const model of ANSWERING) {
       const policy = await loadRunModel(runDir, model);
-      policy.llamaCpp = llamaCpp;
-      promptIds ??= (e) => policy.promptIds(e);
+      policy.sampler = sampling;
       const bar = progressBar(`eval ${model}`);
       try {
         results[model] = await outcomes(policy, task, oracle, examples, maxNewTokens, bar.update);
@@ -38,10 +45,22 @@ export async function evaluateRun(
         for (const v of policy.params.values()) v.dispose();
       }
     }
-    return methodRows(results as Record<RunModel, PromptOutcome[]>, calibration, (r) =>
-      promptIds!(r.example),
-    );
+    // Every model of a run shares one tokenizer; the routers score prompts in its token ids.
+    const routerModel = await loadRunModel(runDir, "router-model");
+    try {
+      const inputs = methodInputs(
+        results as Record<Exclude<RunModel, "router-model">, PromptOutcome[]>,
+        calibration,
+        {
+          promptIds: (e) => routerModel.promptIds(e),
+          routerModel,
+        },
+      );
+      return budgetSweep(inputs, calibration.budget, budgets);
+    } finally {
+      for (const v of routerModel.params.values()) v.dispose();
+    }
   } finally {
-    await llamaCpp?.dispose();
+    await sampling.dispose();
   }
 }

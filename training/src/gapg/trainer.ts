@@ -15,34 +15,46 @@ import type { CloudOracle } from "../cloud/oracle";
 import { AdamW, DEFAULT_ADAMW } from "../model/adamw";
 import { tf } from "../model/backend";
 import { packBatch, policyGradientLoss, type Sequence } from "../model/policy-loss";
-import { createRng } from "../tasks/rng";
+import { tokenLogProbs } from "../model/qwen2";
+import { rollout } from "../rollout/rollout";
+import { createRng, streamSeed } from "../tasks/rng";
 import type { Task, TaskExample } from "../tasks/types";
 import { type AdvantageMode, groupAdvantages } from "./advantages";
 import { adaptiveFilter } from "./filtering";
 import type { Policy } from "./policy";
 import { DEFAULT_REWARDS, type RewardWeights } from "./rewards";
-import { rollout } from "./rollout";
 
 export type Method = "gapg" | "collab-aware" | "task-only";
 
 export interface GapgConfig {
   /** gapg | collab-aware (GRPO advantages, no filter) | task-only (never offloads). */
   method: Method;
-  /** Completions sampled per prompt (G). */
+  /** Completions sampled per prompt, G (paper: 8). */
   groupSize: number;
-  /** Prompts per batch. */
+  /** Prompts per batch (paper: 32). */
   promptsPerBatch: number;
-  /** Policy updates (one per fresh batch). */
+  /** Policy updates, one per fresh batch (paper: 800 on Countdown). */
   steps: number;
-  /** Cloud budget: at most rho * |D1| help-request prompts per update (3/7 = 30% of prompts). */
+  /** Cloud budget: at most rho * |D1| help-request prompts per update (paper: 3/7 = 30% of prompts). */
   rho: number;
+  /** Hierarchical rewards (paper v4: alpha_a 1, alpha_c 0.25, no format reward). */
   rewards: RewardWeights;
+  /** AdamW learning rate (paper: 5e-6 for 1.5-3B instruct checkpoints; a tiny model from scratch needs more). */
   lr: number;
+  /** Global gradient-norm clip (paper: unknown; 1 is the common default). */
   maxGradNorm: number;
+  /** AdamW decoupled weight decay (paper: unknown). */
   weightDecay: number;
+  /** Longest sampled answer in tokens (paper: 720; a 3-digit worked sum needs ~45 here). */
   maxNewTokens: number;
-  /** Rollout temperature (paper: 1.0). */
+  /** Rollout temperature (paper: 1.0); the loss takes log-probabilities at this temperature too. */
   temperature: number;
+  /**
+   * Weight of a KL penalty to the weights training started from (paper: none, 0). Lets the learning
+   * rate rise without losing the warm-up's local skill; costs one more forward pass per update.
+   */
+  klCoef: number;
+  /** Nucleus sampling (paper: 1, off). Only 1 is accepted: the loss's log-probabilities have no truncation. */
   topP: number;
   seed: number;
 }
@@ -57,8 +69,9 @@ export const DEFAULT_GAPG: GapgConfig = {
   lr: 5e-4,
   maxGradNorm: 1,
   weightDecay: 0,
-  maxNewTokens: 40,
+  maxNewTokens: 64,
   temperature: 1,
+  klCoef: 0,
   topP: 1,
   seed: 1,
 };
@@ -95,12 +108,21 @@ export async function trainGapg(
   onStep: (log: StepLog) => void = () => {},
   checkpoint?: CheckpointOptions,
 ): Promise<StepLog[]> {
+  if (config.topP !== 1)
+    throw new Error(
+      `topP ${config.topP} is not supported for training: the policy gradient's log-probabilities are those of untruncated sampling (use topP 1).`,
+    );
   const optimizer = new AdamW(policy.params, {
     ...DEFAULT_ADAMW,
     lr: config.lr,
     maxGradNorm: config.maxGradNorm,
     weightDecay: config.weightDecay,
   });
+  // The reference for the KL penalty: the weights as they are when training starts.
+  const reference =
+    config.klCoef > 0
+      ? new Map([...policy.params].map(([k, v]) => [k, tf.variable(v.clone(), false, `reference/${k}`)]))
+      : undefined;
   const advantageMode: AdvantageMode = config.method === "collab-aware" ? "grpo" : "gapg";
   let logs: StepLog[] = [];
   let cursor = 0;
@@ -127,7 +149,7 @@ export async function trainGapg(
       topP: config.topP,
       rewards: config.rewards,
       banOffload: config.method === "task-only",
-      seed: config.seed * 7919 + step,
+      seed: streamSeed(config.seed, step),
     });
 
     // 2. Filter: GAPG keeps D1 and at most rho * |D1| of D2; the baselines keep every group.
@@ -156,18 +178,29 @@ export async function trainGapg(
     let result = { loss: 0, gradNorm: 0, applied: false };
     if (sequences.length > 0) {
       const packed = packBatch(sequences, policy.padId);
+      const referenceLogProbs = reference
+        ? tf.tidy(() =>
+            tokenLogProbs(
+              policy.config,
+              reference,
+              packed.ids,
+              packed.targets,
+              undefined,
+              config.temperature,
+            ),
+          )
+        : undefined;
       try {
         result = optimizer.minimize(() =>
-          policyGradientLoss(
-            policy.config,
-            policy.params,
-            packed,
-            advantages,
-            Math.max(1, filter.keep.length),
-          ),
+          policyGradientLoss(policy.config, policy.params, packed, advantages, {
+            normaliser: config.promptsPerBatch * config.groupSize,
+            temperature: config.temperature,
+            ...(referenceLogProbs ? { kl: { coef: config.klCoef, referenceLogProbs } } : {}),
+          }),
         );
       } finally {
         packed.dispose();
+        referenceLogProbs?.dispose();
       }
     }
 
@@ -206,5 +239,6 @@ export async function trainGapg(
       });
     await tf.nextFrame();
   }
+  for (const v of reference?.values() ?? []) v.dispose();
   return logs;
 }

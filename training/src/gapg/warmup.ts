@@ -2,14 +2,16 @@
  * Supervised warm-up for a model trained from scratch. The paper starts GAPG from instruct
  * checkpoints that already follow the format; a from-scratch tiny model does not, so it first
  * learns worked solutions in the <think>/<answer> format, plus a small share of examples whose
- * target is just <|offload|>, placed at random (independent of difficulty). The policy can then
- * emit the token, but does not yet know when: that is what GAPG teaches.
+ * target stops the worked solution at a random step and emits <|offload|> there (offloadCutPoints:
+ * before the reasoning or right after a step's "=", chosen independently of difficulty). The policy
+ * can then emit the token at any step of its reasoning, but does not yet know when: that is what
+ * GAPG teaches.
  */
 
 import { AdamW, DEFAULT_ADAMW } from "../model/adamw";
 import { tf } from "../model/backend";
 import { packBatch, supervisedLoss } from "../model/policy-loss";
-import { OFFLOAD_TOKEN, solutionCompletion } from "../tasks/prompt-format";
+import { OFFLOAD_TOKEN, offloadCutPoints, solutionCompletion } from "../tasks/prompt-format";
 import { createRng } from "../tasks/rng";
 import type { TaskExample } from "../tasks/types";
 import type { Policy } from "./policy";
@@ -18,7 +20,7 @@ export interface WarmupConfig {
   steps: number;
   batchSize: number;
   lr: number;
-  /** Share of targets replaced by <|offload|>, at random. */
+  /** Share of targets cut at a random step and ended with <|offload|>. */
   offloadShare: number;
   seed: number;
 }
@@ -46,7 +48,11 @@ export async function warmup(
     const lrScale = 0.5 * (1 + Math.cos((Math.PI * (step - 1)) / config.steps));
     const seqs = Array.from({ length: config.batchSize }, () => {
       const e = train[rng.int(0, train.length - 1)]!;
-      const target = rng.next() < config.offloadShare ? OFFLOAD_TOKEN : solutionCompletion(e, solution(e));
+      const worked = solutionCompletion(e, solution(e));
+      const target =
+        rng.next() < config.offloadShare
+          ? worked.slice(0, rng.pick(offloadCutPoints(worked))) + OFFLOAD_TOKEN
+          : worked;
       return { prompt: policy.promptIds(e), completion: policy.completionIds(target) };
     });
     const packed = packBatch(seqs, policy.padId);

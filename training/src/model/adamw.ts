@@ -5,6 +5,7 @@
 
 import { tf } from "./backend";
 import type { Params } from "./qwen2";
+import { markWeightsChanged } from "./weights-version";
 
 export interface AdamWConfig {
   lr: number;
@@ -57,6 +58,7 @@ export class AdamW {
       if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) return { loss, gradNorm, applied: false };
       const clip = gradNorm > this.config.maxGradNorm ? this.config.maxGradNorm / gradNorm : 1;
       this.step++;
+      markWeightsChanged(this.params);
       const { beta1, beta2, eps, weightDecay } = this.config;
       const lr = this.config.lr * lrScale;
       const c1 = 1 - beta1 ** this.step;

@@ -4,13 +4,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadLora, loraConfigFromPeft, saveLora } from "../checkpoint/peft-adapter";
 import { readSafetensors } from "../checkpoint/safetensors";
+import { sampleContinuations } from "../rollout/tfjs-sampler";
 import { AdamW, DEFAULT_ADAMW } from "./adamw";
 import { tf, useBackend } from "./backend";
 import { PRESETS, type Qwen2Config } from "./config";
 import { initLora, LORA_TARGETS, type LoraConfig, type LoraParams, mergeLora } from "./lora";
 import { packBatch, supervisedLoss } from "./policy-loss";
 import { type Adapters, forward, initParams, type Params } from "./qwen2";
-import { sampleContinuations } from "./sampler";
 
 const c: Qwen2Config = { ...PRESETS.tiny, vocabSize: 32, hiddenSize: 32, intermediateSize: 64, numLayers: 2 };
 const allLinear: LoraConfig = { rank: 4, alpha: 8, targets: LORA_TARGETS };

@@ -1,6 +1,6 @@
 /**
  * Losses over (prompt, completion) sequences, right-padded into one batch:
- * - policy gradient (GAPG and the baselines): -sum_i A_i * log pi(y_i | x_i) / groups, with the
+ * - policy gradient (GAPG and the baselines): -sum_i A_i * log pi(y_i | x_i) / (prompts x G), with the
  *   sequence-level log-probability (sum over completion tokens, no length normalisation);
  * - supervised warm-up: mean cross-entropy over completion tokens.
  * No gradient flows through prompt tokens or through cloud text (cloud answers are never in y).
@@ -8,7 +8,7 @@
 
 import { tf } from "./backend";
 import type { Qwen2Config } from "./config";
-import { type Adapters, type Params, sequenceLogProbs } from "./qwen2";
+import { type Adapters, type Params, sequenceLogProbs, tokenLogProbs } from "./qwen2";
 
 export interface Sequence {
   prompt: readonly number[];
@@ -56,16 +56,30 @@ export function packBatch(seqs: readonly Sequence[], padId: number): PackedBatch
   return packed;
 }
 
+/**
+ * `normaliser` is constant across updates (prompts per batch x G, as in the paper), so a step's
+ * size does not depend on how many groups the filter kept; log-probabilities are taken at the
+ * temperature the samples were drawn at. With `kl`, a penalty kl.coef * KL(policy || reference) per
+ * sampled token (the k3 estimator exp(r) - r - 1, r = log pi_ref - log pi) keeps the policy near the
+ * reference (the warm-up weights), off by default as in the paper.
+ */
 export function policyGradientLoss(
   c: Qwen2Config,
   params: Params,
   batch: PackedBatch,
   advantages: readonly number[],
-  groups: number,
+  o: { normaliser: number; temperature: number; kl?: { coef: number; referenceLogProbs: tf.Tensor2D } },
   adapters?: Adapters,
 ): tf.Scalar {
-  const logProbs = sequenceLogProbs(c, params, batch.ids, batch.targets, batch.mask, adapters);
-  return tf.div(tf.neg(tf.sum(tf.mul(logProbs, tf.tensor1d([...advantages])))), groups) as tf.Scalar;
+  const tokens = tokenLogProbs(c, params, batch.ids, batch.targets, adapters, o.temperature);
+  const logProbs = tf.sum(tf.mul(tokens, batch.mask), -1);
+  let loss = tf.neg(tf.sum(tf.mul(logProbs, tf.tensor1d([...advantages]))));
+  if (o.kl && o.kl.coef > 0) {
+    const r = tf.sub(o.kl.referenceLogProbs, tokens);
+    const k3 = tf.sub(tf.sub(tf.exp(r), r), 1);
+    loss = tf.add(loss, tf.mul(o.kl.coef, tf.sum(tf.mul(k3, batch.mask))));
+  }
+  return tf.div(loss, o.normaliser) as tf.Scalar;
 }
 
 export function supervisedLoss(

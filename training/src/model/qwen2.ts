@@ -224,9 +224,24 @@ export function disposeCache(cache: KvCache | undefined): void {
   for (const t of [...cache.keys, ...cache.values]) t.dispose();
 }
 
+/** Log-probability of each of `targets` [B, T] under the model at a sampling temperature: [B, T]. */
+export function tokenLogProbs(
+  c: Qwen2Config,
+  params: Params,
+  ids: tf.Tensor2D,
+  targets: tf.Tensor2D,
+  adapters?: Adapters,
+  temperature = 1,
+): tf.Tensor2D {
+  const { logits } = forward(c, params, ids, undefined, adapters);
+  const logProbs = tf.logSoftmax(temperature === 1 ? logits : tf.div(logits, temperature));
+  return tf.sum(tf.mul(logProbs, tf.oneHot(targets, c.vocabSize)), -1) as tf.Tensor2D;
+}
+
 /**
- * Sum of log-probabilities of `targets` under the model, per sequence. `ids` [B, T] are the inputs,
- * `targets` [B, T] the next tokens, `mask` [B, T] 1 where a target counts (completion tokens).
+ * Sum of log-probabilities of `targets` under the model at a sampling temperature, per sequence.
+ * `ids` [B, T] are the inputs, `targets` [B, T] the next tokens, `mask` [B, T] 1 where a target
+ * counts (completion tokens).
  */
 export function sequenceLogProbs(
   c: Qwen2Config,
@@ -235,9 +250,10 @@ export function sequenceLogProbs(
   targets: tf.Tensor2D,
   mask: tf.Tensor2D,
   adapters?: Adapters,
+  temperature = 1,
 ): tf.Tensor1D {
-  const { logits } = forward(c, params, ids, undefined, adapters);
-  const logProbs = tf.logSoftmax(logits);
-  const picked = tf.sum(tf.mul(logProbs, tf.oneHot(targets, c.vocabSize)), -1);
-  return tf.sum(tf.mul(picked, mask), -1) as tf.Tensor1D;
+  return tf.sum(
+    tf.mul(tokenLogProbs(c, params, ids, targets, adapters, temperature), mask),
+    -1,
+  ) as tf.Tensor1D;
 }

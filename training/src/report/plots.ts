@@ -1,11 +1,13 @@
 /**
- * Run plots as SVG, drawn with Vega-Lite: reward, cloud rate and local accuracy per training step
- * for every method, and system accuracy against cloud-call rate for every method at the budget.
+ * Run plots as SVG, drawn with Vega-Lite:
+ * - training curves per method (reward, cloud-call rate, local accuracy), a rolling mean over the
+ *   faint raw values;
+ * - system accuracy against cloud-call rate for every method over a sweep of budgets;
+ * - where in its answer the model offloads (answer position), per prompt category.
  */
 
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
-import type { MethodRow } from "../gapg/method-table";
 import type { StepLog } from "../gapg/trainer";
 
 async function toSvg(spec: TopLevelSpec): Promise<string> {
@@ -17,61 +19,95 @@ async function toSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
-export function trainingCurves(logs: Record<string, StepLog[]>): Promise<string> {
+const legend = { labelLimit: 0, titleLimit: 0 };
+
+export function trainingCurves(logs: Record<string, readonly StepLog[]>, smoothing = 10): Promise<string> {
   const values = Object.entries(logs).flatMap(([method, steps]) =>
     steps.flatMap((s) => [
-      { method, step: s.step, metric: "reward (mean)", value: s.rewardMean },
-      { method, step: s.step, metric: "cloud-call rate", value: s.cloudRate },
-      { method, step: s.step, metric: "local accuracy", value: s.localAccuracy },
+      { method, step: s.step, metric: "reward (mean per sample)", value: s.rewardMean },
+      { method, step: s.step, metric: "cloud-call rate (share of samples)", value: s.cloudRate },
+      { method, step: s.step, metric: "local accuracy (share of local answers)", value: s.localAccuracy },
     ]),
   );
+  const x = { field: "step", type: "quantitative" as const, title: "update step" };
+  const color = { field: "method", type: "nominal" as const, legend };
   return toSvg({
     data: { values },
-    facet: { column: { field: "metric", type: "nominal", title: null } },
+    facet: { column: { field: "metric", type: "nominal", title: null, header: { labelLimit: 0 } } },
     spec: {
       width: 260,
       height: 180,
-      mark: { type: "line", point: false },
-      encoding: {
-        x: { field: "step", type: "quantitative", title: "update step" },
-        y: { field: "value", type: "quantitative", title: null },
-        color: { field: "method", type: "nominal" },
-      },
+      transform: [
+        {
+          window: [{ op: "mean", field: "value", as: "smoothed" }],
+          frame: [-(smoothing - 1), 0],
+          groupby: ["method", "metric"],
+          sort: [{ field: "step" }],
+        },
+      ],
+      layer: [
+        {
+          mark: { type: "line", opacity: 0.2, strokeWidth: 1 },
+          encoding: { x, y: { field: "value", type: "quantitative", title: null }, color },
+        },
+        {
+          mark: { type: "line", strokeWidth: 2 },
+          encoding: {
+            x,
+            y: {
+              field: "smoothed",
+              type: "quantitative",
+              title: `value (rolling mean of ${smoothing} steps)`,
+            },
+            color,
+          },
+        },
+      ],
     },
     resolve: { scale: { y: "independent" } },
   });
 }
 
-export function accuracyVsCloud(rows: readonly MethodRow[], budget: number): Promise<string> {
-  const values = rows.map((r) => ({
-    method: r.method,
-    cloud: r.result.cloudRate,
-    accuracy: r.result.systemAccuracy,
-  }));
+export interface CurvePoint {
+  method: string;
+  cloudRate: number;
+  systemAccuracy: number;
+  /** A budget sweep (a line) or one operating point (a dot). */
+  kind: "sweep" | "point";
+  /** The budget a sweep point was calibrated for. */
+  budget?: number;
+}
+
+export function accuracyVsCloud(points: readonly CurvePoint[], budget: number): Promise<string> {
+  const x = {
+    field: "cloudRate",
+    type: "quantitative" as const,
+    title: "cloud-call rate (share of test prompts)",
+    axis: { format: "%" },
+    scale: { domain: [0, 1] },
+  };
+  const y = {
+    field: "systemAccuracy",
+    type: "quantitative" as const,
+    title: "system accuracy (share of test prompts)",
+    axis: { format: "%" },
+    scale: { zero: false },
+  };
+  const color = { field: "method", type: "nominal" as const, legend };
   return toSvg({
-    width: 420,
-    height: 300,
+    width: 480,
+    height: 340,
+    data: { values: [...points] },
     layer: [
       {
-        data: { values },
-        mark: { type: "point", filled: true, size: 90 },
-        encoding: {
-          x: {
-            field: "cloud",
-            type: "quantitative",
-            title: "cloud-call rate",
-            axis: { format: "%" },
-            scale: { domain: [0, 1] },
-          },
-          y: {
-            field: "accuracy",
-            type: "quantitative",
-            title: "system accuracy",
-            axis: { format: "%" },
-            scale: { domain: [0, 1] },
-          },
-          color: { field: "method", type: "nominal" },
-        },
+        transform: [{ filter: "datum.kind === 'sweep'" }],
+        mark: { type: "line", point: true },
+        encoding: { x, y, color, order: { field: "cloudRate" } },
+      },
+      {
+        transform: [{ filter: "datum.kind === 'point'" }],
+        mark: { type: "point", filled: true, size: 110, shape: "diamond" },
+        encoding: { x, y, color },
       },
       {
         data: { values: [{ budget }] },
@@ -79,5 +115,29 @@ export function accuracyVsCloud(rows: readonly MethodRow[], budget: number): Pro
         encoding: { x: { field: "budget", type: "quantitative" } },
       },
     ],
+  });
+}
+
+export function offloadPositions(
+  values: ReadonlyArray<{ decision: string; category: string; position: number }>,
+): Promise<string> {
+  return toSvg({
+    data: { values: [...values] },
+    facet: { column: { field: "decision", type: "nominal", title: null, header: { labelLimit: 0 } } },
+    spec: {
+      width: 300,
+      height: 180,
+      mark: "bar",
+      encoding: {
+        x: {
+          field: "position",
+          type: "quantitative",
+          bin: { step: 2 },
+          title: "answer tokens written before the offload (tokens)",
+        },
+        y: { aggregate: "count", type: "quantitative", title: "offloaded test prompts (count)" },
+        color: { field: "category", type: "nominal", legend },
+      },
+    },
   });
 }

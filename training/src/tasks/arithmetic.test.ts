@@ -56,7 +56,11 @@ describe("generateArithmetic", () => {
       expect(a?.length).toBe(b?.length);
       for (let i = 0; i < a!.length; i++) expect(Number(a![i]) + Number(b![i])).toBeLessThanOrEqual(9);
       expect(e.difficulty).toBe(1);
-      expect(workedSolution(e).endsWith(`${a}+${b}=${e.answer}.`)).toBe(true);
+      const columnSums = workedSolution(e)
+        .match(/=(\d)\./g)!
+        .map((m) => m[1])
+        .join("");
+      expect(columnSums).toBe(e.answer);
     }
     const e: TaskExample = {
       id: "c",
@@ -65,7 +69,7 @@ describe("generateArithmetic", () => {
       answer: "77",
       meta: { operands: [24, 53], operators: ["+"], columns: true },
     };
-    expect(workedSolution(e)).toBe("2+5=7. 4+3=7. 24+53=77.");
+    expect(workedSolution(e)).toBe("2+5=7. 4+3=7.");
   });
 
   it("level 5 is three or four three-digit operands and uses multiplication", () => {
@@ -136,8 +140,8 @@ describe("workedSolution", () => {
     expect(workedSolution(example)).toBe("12*3=36. 5+36=41. 41-40=1.");
   });
 
-  it("ends with the answer for generated examples", () => {
-    for (const e of generateArithmetic(200, 5)) {
+  it("ends with the answer for generated examples (column-worked sums aside)", () => {
+    for (const e of generateArithmetic(200, 5).filter((x) => x.meta?.columns !== true)) {
       expect(workedSolution(e).endsWith(`=${e.answer}.`)).toBe(true);
     }
   });

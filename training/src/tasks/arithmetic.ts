@@ -178,17 +178,27 @@ function expressionOf(example: TaskExample): Expression {
   return { operands, operators };
 }
 
+/** Right-aligned digit columns of a + b, most significant first; the shorter operand padded with 0. */
+export function sumColumns(a: number, b: number): Array<[number, number]> {
+  const [x, y] = [String(a), String(b)];
+  const width = Math.max(x.length, y.length);
+  const [px, py] = [x.padStart(width, "0"), y.padStart(width, "0")];
+  return [...px].map((d, i) => [Number(d), Number(py[i])]);
+}
+
 /**
  * Short step-by-step reasoning for warm-up: products first, then sums left to right
- * ("12*3=36. 36+5=41."); carry-free sums column by column first ("2+5=7. 4+3=7. 24+53=77.").
+ * ("12*3=36. 36+5=41."); two-operand sums column by column only, most significant column first, the
+ * shorter operand padded with 0 ("0+4=4. 2+5=7. 3+1=4."): the answer's digits are the column sums
+ * when no column carries.
  */
 export function workedSolution(example: TaskExample): string {
   const expression = expressionOf(example);
-  const { steps } = evaluate(expression);
-  if (example.meta?.columns !== true) return steps.join(" ");
-  const [a, b] = expression.operands.map(String) as [string, string];
-  const columns = [...a].map((x, i) => `${x}+${b[i]}=${Number(x) + Number(b[i])}.`);
-  return [...columns, ...steps].join(" ");
+  if (example.meta?.columns !== true) return evaluate(expression).steps.join(" ");
+  const [a, b] = expression.operands as [number, number];
+  return sumColumns(a, b)
+    .map(([x, y]) => `${x}+${y}=${x + y}.`)
+    .join(" ");
 }
 
 /** An integer answer: optional sign, digits (thousands commas allowed), optionally ".0"; else undefined. */

@@ -1,17 +1,31 @@
 import { describe, expect, it } from "vitest";
 import { extractAnswer, hasAnswerFormat } from "./completion-format";
-import { formatPrompt, isOffload, OFFLOAD_TOKEN, solutionCompletion } from "./prompt-format";
+import {
+  formatPrompt,
+  isOffload,
+  OFFLOAD_TOKEN,
+  offloadCutPoints,
+  solutionCompletion,
+} from "./prompt-format";
 import type { TaskExample } from "./types";
 
 const example: TaskExample = { id: "a-1", task: "arithmetic", question: "What is 12 * 3 + 5?", answer: "41" };
 
 describe("formatPrompt", () => {
-  it("starts with the question and asks for think, answer and the offload token", () => {
+  it("asks for think, answer or the offload token, then ends with the question", () => {
     const prompt = formatPrompt(example);
-    expect(prompt.startsWith("What is 12 * 3 + 5?\n\n")).toBe(true);
+    expect(prompt.endsWith("\n\nWhat is 12 * 3 + 5?")).toBe(true);
     expect(prompt).toContain("<think></think>");
     expect(prompt).toContain("<answer></answer>");
-    expect(prompt).toContain(`If the problem is beyond you, write only ${OFFLOAD_TOKEN}`);
+    expect(prompt).toContain(`write ${OFFLOAD_TOKEN} to ask`);
+  });
+});
+
+describe("offloadCutPoints", () => {
+  it("allows an offload before the reasoning and right after each step's '='", () => {
+    const completion = "<think>2+5=7. 4+3=7.</think><answer>77</answer>";
+    const cuts = offloadCutPoints(completion);
+    expect(cuts.map((c) => completion.slice(0, c))).toEqual(["", "<think>2+5=", "<think>2+5=7. 4+3="]);
   });
 });
 

@@ -11,18 +11,35 @@ export const OFFLOAD_TOKEN = "<|offload|>";
 
 const PAPER_HELP_TAG = /<unknown>\s*I\s+need\s+external\s+assistance\s*<\/unknown>/;
 
-const INSTRUCTIONS =
-  "Think step by step inside <think></think>, then give only the final answer inside <answer></answer>. " +
-  `If the problem is beyond you, write only ${OFFLOAD_TOKEN}`;
+// Short: every prompt token is paid for in every rollout and every update of a CPU training run.
+const INSTRUCTIONS = `Work in <think></think>, answer in <answer></answer>, or write ${OFFLOAD_TOKEN} to ask.`;
 
-/** The user message for an example: the question, a blank line, then the answer-format instructions. */
+/**
+ * The user message for an example: the answer-format instructions, a blank line, then the question.
+ * The question comes last so that it sits right before the answer: a 2-layer model attends to it
+ * from the positions where it decides to answer or to ask.
+ */
 export function formatPrompt(example: TaskExample): string {
-  return `${example.question}\n\n${INSTRUCTIONS}`;
+  return `${INSTRUCTIONS}\n\n${example.question}`;
 }
 
 /** A well-formed completion with the example's reference answer, for supervised warm-up. */
 export function solutionCompletion(example: TaskExample, reasoning: string): string {
   return `<think>${reasoning}</think><answer>${example.answer}</answer>`;
+}
+
+/**
+ * Where a warm-up target may stop its worked completion to ask for the cloud: before anything, and
+ * right after each "=" of the reasoning (the moment a step's result is due). The warm-up places
+ * <|offload|> at one of these uniformly, whatever the example's difficulty, so the token is reachable
+ * at every step of the reasoning; RL then learns at which step it pays.
+ */
+export function offloadCutPoints(completion: string): number[] {
+  const end = completion.indexOf("</think>");
+  const cuts = [0];
+  for (let i = completion.indexOf("="); i >= 0 && (end < 0 || i < end); i = completion.indexOf("=", i + 1))
+    cuts.push(i + 1);
+  return cuts;
 }
 
 /** The completion asks for the cloud, with the offload token or the paper's tag. */

@@ -1,10 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "./rng";
+import { createRng, streamSeed } from "./rng";
 
 const draws = (seed: number, n = 20) => {
   const rng = createRng(seed);
   return Array.from({ length: n }, () => rng.next());
 };
+
+describe("streamSeed", () => {
+  it("gives every (seed, step, prompt, sample) path its own seed, where offsets would collide", () => {
+    const seen = new Set<number>();
+    for (let step = 0; step < 20; step++)
+      for (let prompt = 0; prompt < 32; prompt++)
+        for (let sample = 0; sample < 8; sample++) seen.add(streamSeed(streamSeed(1, step, prompt), sample));
+    expect(seen.size).toBe(20 * 32 * 8);
+    expect(streamSeed(1, 2)).toBe(streamSeed(1, 2));
+    expect(streamSeed(1, 2)).not.toBe(streamSeed(2, 1));
+    expect(() => streamSeed(1.5)).toThrow(/safe integers/);
+  });
+});
 
 describe("createRng", () => {
   it("repeats the same sequence for the same seed", () => {

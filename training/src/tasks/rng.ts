@@ -28,6 +28,21 @@ function fmix32(h: number): number {
 }
 
 /**
+ * A 32-bit seed for one stream, named by a path of integers (run seed, step, prompt, sample...).
+ * Hashing the path, instead of adding offsets, keeps the streams of neighbouring paths apart:
+ * seed*P + k and seed + s overlap as soon as k or s runs past the stride.
+ */
+export function streamSeed(...path: readonly number[]): number {
+  let h = 0x9e3779b9;
+  for (const part of path) {
+    if (!Number.isSafeInteger(part)) throw new RangeError(`A stream path holds safe integers, got ${part}.`);
+    h = fmix32((h ^ fmix32(part >>> 0)) + Math.imul(0x85ebca6b, Math.floor(part / TWO_POW_32) >>> 0));
+    h = (Math.imul(h, 5) + 0xe6546b64) >>> 0;
+  }
+  return fmix32(h);
+}
+
+/**
  * Any safe integer is a valid seed. Seeds in [0, 2^32) are the mulberry32 state as they are; the
  * high 32 bits of others (negative ones, products of seeds) are hashed in, so nearby large seeds differ.
  */

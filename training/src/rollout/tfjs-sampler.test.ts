@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { useBackend } from "./backend";
-import { PRESETS, type Qwen2Config } from "./config";
-import { initParams } from "./qwen2";
-import { pickToken, sampleContinuations } from "./sampler";
+import { useBackend } from "../model/backend";
+import { PRESETS, type Qwen2Config } from "../model/config";
+import { initParams } from "../model/qwen2";
+import { pickToken, sampleContinuations } from "./tfjs-sampler";
 
 const c: Qwen2Config = {
   ...PRESETS.tiny,

@@ -3,22 +3,17 @@
  * and top-p, stopping at end-of-turn or the offload token.
  */
 
+import { tf } from "../model/backend";
+import type { Qwen2Config } from "../model/config";
+import { type Adapters, disposeCache, forward, type KvCache, type Params } from "../model/qwen2";
 import { createRng } from "../tasks/rng";
-import { tf } from "./backend";
-import type { Qwen2Config } from "./config";
-import { type Adapters, disposeCache, forward, type KvCache, type Params } from "./qwen2";
+import type { SampleOptions, Sampler } from "./sampler";
 
-export interface SampleOptions {
-  samples: number;
-  maxNewTokens: number;
-  temperature: number;
-  topP?: number;
-  /** Generation of a sequence ends after one of these (kept in the output). */
-  stopIds: readonly number[];
-  /** Tokens that may never be sampled (e.g. the offload token for task-only tuning). */
-  bannedIds?: readonly number[];
-  seed: number;
-}
+/** Samples with tfjs on the model's own weights (always current; nothing to sync). */
+export const tfjsSampler: Sampler = {
+  sample: (model, prompt, options) => sampleContinuations(model.config, model.params, prompt, options),
+  dispose: async () => {},
+};
 
 /** Picks a token from logits; temperature 0 is greedy. */
 export function pickToken(logits: Float32Array, temperature: number, topP: number, u: number): number {
@@ -78,12 +73,14 @@ export async function sampleContinuations(
       const next: number[] = [];
       for (let s = 0; s < o.samples; s++) {
         const row = logits.subarray(s * c.vocabSize, (s + 1) * c.vocabSize);
+        for (const [id, bias] of o.logitBias ?? []) row[id]! += bias;
         for (const id of o.bannedIds ?? []) row[id] = Number.NEGATIVE_INFINITY;
-        const token = done[s] ? o.stopIds[0]! : pickToken(row, o.temperature, o.topP ?? 1, rng.next());
+        // A finished sequence is fed any valid id; its output is no longer read.
+        const token = done[s] ? 0 : pickToken(row, o.temperature, o.topP ?? 1, rng.next());
         next.push(token);
         if (!done[s]) {
           outputs[s]!.push(token);
-          if (o.stopIds.includes(token)) done[s] = true;
+          if (o.stopIds?.includes(token)) done[s] = true;
         }
       }
       if (done.every(Boolean)) break;

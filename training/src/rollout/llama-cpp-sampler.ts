@@ -19,9 +19,10 @@ import {
   TokenBias,
 } from "node-llama-cpp";
 import { writePolicyGguf } from "../export/gguf-model";
-import type { BpeTokenizer } from "../tokenizer/bpe-tokenizer";
-import type { Qwen2Config } from "./config";
-import type { Params } from "./qwen2";
+import type { Params } from "../model/qwen2";
+import { weightsVersion } from "../model/weights-version";
+import { streamSeed } from "../tasks/rng";
+import type { SampleOptions, Sampler, SamplerModel } from "./sampler";
 
 /** llama.cpp on the CPU, with the prebuilt binary only (never a build), quiet. */
 export function cpuLlama(): Promise<Llama> {
@@ -44,7 +45,11 @@ export async function loadSampler(
   o: { sequences: number; contextSize: number; threads?: number },
 ): Promise<LoadedSampler> {
   const model = await llama.loadModel({ modelPath: ggufPath });
+  // An f32 KV cache, like the tfjs learner: with llama.cpp's default f16 cache the sampler's
+  // probabilities drift from the ones the policy gradient uses.
   const context = await model.createContext({
+    experimentalKvCacheKeyType: "F32",
+    experimentalKvCacheValueType: "F32",
     sequences: o.sequences,
     contextSize: o.contextSize,
     ...(o.threads !== undefined ? { threads: o.threads } : {}),
@@ -59,17 +64,7 @@ export async function loadSampler(
   };
 }
 
-export interface LlamaCppSampleOptions {
-  samples: number;
-  maxNewTokens: number;
-  /** 0 is greedy. */
-  temperature: number;
-  topP?: number;
-  seed: number;
-  /** A sequence ends after one of these (kept in its output). */
-  stopIds?: readonly number[];
-  /** Tokens never sampled. */
-  bannedIds?: readonly number[];
+export interface LlamaCppSampleOptions extends SampleOptions {
   /** "batched": all sequences at once (one decode per step); "sequential": one sequence after another. */
   mode?: "batched" | "sequential";
   /** A `performance.now()` time after which every sequence stops early (a time cap for slow settings). */
@@ -79,7 +74,7 @@ export interface LlamaCppSampleOptions {
 /**
  * `samples` continuations of `prompt`, exactly `maxNewTokens` tokens each (fewer only past `deadline`): plain temperature
  * sampling (top-k, top-p and min-p off, like sampler.ts with topP 1), end-of-generation tokens
- * sampled and kept going past, as tfjs sampling with no stop ids does. Sequence s uses seed `seed + s`.
+ * sampled and kept going past, as tfjs sampling with no stop ids does. Sequence s uses seed streamSeed(seed, s).
  * The context needs `samples` free sequences; they are disposed (their KV cells freed) after.
  */
 export async function sampleContinuationsLlamaCpp(
@@ -87,33 +82,53 @@ export async function sampleContinuationsLlamaCpp(
   prompt: readonly number[],
   o: LlamaCppSampleOptions,
 ): Promise<number[][]> {
+  return (await sampleWithProbabilities(context, prompt, o)).map((s) => s.ids);
+}
+
+/**
+ * As sampleContinuationsLlamaCpp, with the probability llama.cpp gave each sampled token (after
+ * temperature and bias): the sampler's side of the sampler/learner log-probability parity.
+ */
+export async function sampleWithProbabilities(
+  context: LlamaContext,
+  prompt: readonly number[],
+  o: LlamaCppSampleOptions,
+): Promise<Array<{ ids: number[]; probabilities: number[] }>> {
   if (context.sequencesLeft < o.samples)
     throw new Error(`The context has ${context.sequencesLeft} free sequences, ${o.samples} needed.`);
   const sequences = Array.from({ length: o.samples }, () => context.getSequence());
-  const bias = o.bannedIds?.length ? new TokenBias(context.model.tokenizer) : undefined;
+  const bias =
+    o.bannedIds?.length || o.logitBias?.length ? new TokenBias(context.model.tokenizer) : undefined;
+  for (const [id, logit] of o.logitBias ?? []) bias!.set(id as Token, { logit });
   for (const id of o.bannedIds ?? []) bias!.set(id as Token, "never");
-  const one = async (s: number): Promise<number[]> => {
+  const one = async (s: number): Promise<{ ids: number[]; probabilities: number[] }> => {
     const out: number[] = [];
-    if (o.maxNewTokens <= 0) return out;
-    const tokens = sequences[s]!.evaluate([...prompt] as Token[], {
-      temperature: o.temperature,
-      topK: 0,
-      topP: o.topP ?? 1,
-      minP: 0,
-      seed: o.seed + s,
-      yieldEogToken: true,
-      ...(bias ? { tokenBias: bias } : {}),
-    });
-    for await (const token of tokens) {
+    const probabilities: number[] = [];
+    if (o.maxNewTokens <= 0) return { ids: out, probabilities };
+    const tokens = sequences[s]!.evaluateWithMetadata(
+      [...prompt] as Token[],
+      { confidence: true },
+      {
+        temperature: o.temperature,
+        topK: 0,
+        topP: o.topP ?? 1,
+        minP: 0,
+        seed: streamSeed(o.seed, s),
+        yieldEogToken: true,
+        ...(bias ? { tokenBias: bias } : {}),
+      },
+    );
+    for await (const { token, confidence } of tokens) {
       out.push(token);
+      probabilities.push(confidence);
       if (o.stopIds?.includes(token)) break;
       if (out.length >= o.maxNewTokens || performance.now() > (o.deadline ?? Number.POSITIVE_INFINITY)) break;
     }
-    return out;
+    return { ids: out, probabilities };
   };
   try {
     if (o.mode === "sequential") {
-      const outs: number[][] = [];
+      const outs: Array<{ ids: number[]; probabilities: number[] }> = [];
       for (let s = 0; s < o.samples; s++) outs.push(await one(s));
       return outs;
     }
@@ -124,11 +139,12 @@ export async function sampleContinuationsLlamaCpp(
 }
 
 /**
- * A llama.cpp copy of a model being trained, for sampling: `sync` re-exports and reloads the
- * weights (call it whenever they may have changed, before sampling), `sample` draws continuations.
+ * A llama.cpp copy of a model being trained, for sampling: before sampling it compares the model's
+ * weights version (weights-version.ts) with the one it loaded, and re-exports and reloads the
+ * weights when they changed.
  */
-export class LlamaCppRollouts {
-  private loaded: LoadedSampler | undefined;
+export class LlamaCppSampler implements Sampler {
+  private loaded: { sampler: LoadedSampler; params: Params; version: number } | undefined;
   private generation = 0;
 
   private constructor(
@@ -137,41 +153,57 @@ export class LlamaCppRollouts {
     private readonly sequences: number,
   ) {}
 
-  static async create(sequences: number): Promise<LlamaCppRollouts> {
-    return new LlamaCppRollouts(
+  static async create(sequences: number): Promise<LlamaCppSampler> {
+    return new LlamaCppSampler(
       await cpuLlama(),
       await mkdtemp(join(tmpdir(), "tandem-rollouts-")),
       sequences,
     );
   }
 
-  async sync(model: { config: Qwen2Config; params: Params; tokenizer: BpeTokenizer }): Promise<void> {
-    await this.loaded?.dispose();
+  private async context(model: SamplerModel): Promise<LlamaContext> {
+    const version = weightsVersion(model.params);
+    if (this.loaded?.params === model.params && this.loaded.version === version)
+      return this.loaded.sampler.context;
+    await this.loaded?.sampler.dispose();
     this.loaded = undefined;
     // A fresh file name each time: llama.cpp maps the file, so it is never rewritten under it.
     const path = join(this.dir, `weights-${this.generation++}.gguf`);
     await writePolicyGguf(path, model, { name: "tandem-rollout" });
     // One thread: tfjs (scoring) is single-threaded too, and more threads than cores stall llama.cpp.
-    this.loaded = await loadSampler(this.llama, path, {
+    const sampler = await loadSampler(this.llama, path, {
       sequences: this.sequences,
       contextSize: model.config.maxPositions,
       threads: 1,
     });
     await rm(path);
+    this.loaded = { sampler, params: model.params, version };
+    return sampler.context;
   }
 
-  sample(prompt: readonly number[], o: LlamaCppSampleOptions): Promise<number[][]> {
-    if (!this.loaded) throw new Error("LlamaCppRollouts.sync must load the weights before sampling.");
+  async sample(
+    model: SamplerModel,
+    prompt: readonly number[],
+    o: LlamaCppSampleOptions,
+  ): Promise<number[][]> {
+    return (await this.sampleWithProbabilities(model, prompt, o)).map((s) => s.ids);
+  }
+
+  async sampleWithProbabilities(
+    model: SamplerModel,
+    prompt: readonly number[],
+    o: LlamaCppSampleOptions,
+  ): Promise<Array<{ ids: number[]; probabilities: number[] }>> {
     if (o.samples > this.sequences)
       throw new Error(`${o.samples} samples asked of a sampler made for ${this.sequences} sequences.`);
     // One sequence at a time: batched decoding groups sequences by timing, which changes the float
     // sums and so the samples from run to run; sequential is reproducible, at ~2/3 of the batched speed
     // on an idle machine here (bench:train), still ~7x tfjs including the reload.
-    return sampleContinuationsLlamaCpp(this.loaded.context, prompt, { mode: "sequential", ...o });
+    return sampleWithProbabilities(await this.context(model), prompt, { mode: "sequential", ...o });
   }
 
   async dispose(): Promise<void> {
-    await this.loaded?.dispose();
+    await this.loaded?.sampler.dispose();
     this.loaded = undefined;
     await rm(this.dir, { recursive: true, force: true });
   }

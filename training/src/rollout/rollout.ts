@@ -1,9 +1,10 @@
 /** Sample G completions per prompt and score each with the hierarchical reward. */
 
 import { type CloudOracle, extractCloudAnswer } from "../cloud/oracle";
+import type { Completion, Policy } from "../gapg/policy";
+import { hierarchicalReward, type Outcome, type RewardWeights } from "../gapg/rewards";
+import { streamSeed } from "../tasks/rng";
 import type { Task, TaskExample } from "../tasks/types";
-import type { Completion, Policy } from "./policy";
-import { hierarchicalReward, type Outcome, type RewardWeights } from "./rewards";
 
 export interface ScoredSample {
   completion: Completion;
@@ -45,14 +46,13 @@ export async function rollout(
   o: RolloutOptions,
 ): Promise<ScoredGroup[]> {
   const groups: ScoredGroup[] = [];
-  await policy.syncSampler();
   for (const [k, example] of examples.entries()) {
     const completions = await policy.sample(example, {
       samples: o.groupSize,
       maxNewTokens: o.maxNewTokens,
       temperature: o.temperature,
       ...(o.topP !== undefined ? { topP: o.topP } : {}),
-      seed: o.seed * 100_003 + k,
+      seed: streamSeed(o.seed, k),
       banOffload: o.banOffload,
     });
     const cloudCorrect = await cloudSolves(task, example, oracle);

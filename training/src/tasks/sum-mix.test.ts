@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { workedSolution } from "./arithmetic";
+import { DEFAULT_SUM_MIX, generateSumMix, hasCarry, parseSumMix, sumCategory } from "./sum-mix";
+
+const digitShares = (questions: readonly string[]) => {
+  const counts = new Array<number>(10).fill(0);
+  for (const q of questions) for (const ch of q.replace(/\D/g, "")) counts[Number(ch)]!++;
+  const total = counts.reduce((a, b) => a + b, 0);
+  return counts.map((c) => c / total);
+};
+
+describe("the invisible-difficulty sum mix", () => {
+  const examples = generateSumMix(4000, 7);
+
+  it("is reproducible and labels every example with the category its text implies", () => {
+    expect(generateSumMix(50, 7)).toEqual(examples.slice(0, 50));
+    for (const e of examples) expect(sumCategory(e.question)).toBe(e.meta?.category);
+  });
+
+  it("draws the categories in the mix's proportions", () => {
+    for (const [category, weight] of Object.entries(DEFAULT_SUM_MIX)) {
+      const share = examples.filter((e) => e.meta?.category === category).length / examples.length;
+      expect(share).toBeGreaterThan(weight - 0.03);
+      expect(share).toBeLessThan(weight + 0.03);
+    }
+  });
+
+  it("gives carry and carry-free sums the same shape and digit frequencies", () => {
+    const of = (c: string) => examples.filter((e) => e.meta?.category === c).map((e) => e.question);
+    const [free, carry] = [of("carry-free"), of("carry")];
+    const lengths = (qs: string[]) => qs.reduce((a, q) => a + q.length, 0) / qs.length;
+    expect(Math.abs(lengths(free) - lengths(carry))).toBeLessThan(0.15);
+    const [a, b] = [digitShares(free), digitShares(carry)];
+    for (let d = 0; d < 10; d++) expect(Math.abs(a[d]! - b[d]!)).toBeLessThan(0.025);
+    for (const q of [...free, ...carry]) expect(q).toMatch(/^What is (\d{2} \+ \d{2}|\d{3} \+ \d{3})\?$/);
+  });
+
+  it("has correct answers and worked column sums", () => {
+    for (const e of examples.filter((x) => x.meta?.category !== "hard").slice(0, 200)) {
+      const [a, b] = (e.meta?.operands as number[]) ?? [];
+      expect(Number(e.answer)).toBe(a! + b!);
+      expect(hasCarry(a!, b!)).toBe(e.meta?.category === "carry");
+    }
+    expect(
+      workedSolution({
+        id: "x",
+        task: "arithmetic",
+        question: "",
+        answer: "474",
+        meta: { operands: [23, 451], operators: ["+"], columns: true },
+      }),
+    ).toBe("0+4=4. 2+5=7. 3+1=4.");
+  });
+
+  it("categorises questions from any source by their text", () => {
+    expect(sumCategory("What is 45 + 54?")).toBe("carry-free");
+    expect(sumCategory("What is 45 + 55?")).toBe("carry");
+    expect(sumCategory("What is 5 + 999?")).toBe("carry");
+    expect(sumCategory("What is 123 * 4 + 5?")).toBe("hard");
+  });
+
+  it("parses a mix and refuses a bad one", () => {
+    expect(parseSumMix("0.5,0.3,0.2")).toEqual({ "carry-free": 0.5, carry: 0.3, hard: 0.2 });
+    expect(() => parseSumMix("1,2")).toThrow(/three weights/);
+    expect(() => parseSumMix("0,0,0")).toThrow(/not all zero/);
+    expect(() => parseSumMix("1,-1,0")).toThrow(/non-negative/);
+  });
+});
