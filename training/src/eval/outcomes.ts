@@ -31,15 +31,18 @@ export async function outcomes(
   onPrompt: (done: number, total: number) => void = () => {},
 ): Promise<PromptOutcome[]> {
   const answers: Array<{ prompt: number[]; answer: number[]; text: string }> = [];
-  for (const example of examples) {
-    const [local] = await policy.sample(example, {
+  for (let start = 0; start < examples.length; start += 64) {
+    const chunk = examples.slice(start, start + 64);
+    const locals = await policy.sampleGroups(chunk, {
       samples: 1,
       maxNewTokens,
       temperature: 0,
-      seed: 0,
+      seeds: chunk.map(() => 0),
       banOffload: true,
     });
-    answers.push({ prompt: policy.promptIds(example), answer: local!.ids, text: local!.text });
+    locals.forEach(([local], i) => {
+      answers.push({ prompt: policy.promptIds(chunk[i]!), answer: local!.ids, text: local!.text });
+    });
     onPrompt(answers.length, examples.length);
   }
   const margins = policy.answerMargins(answers);

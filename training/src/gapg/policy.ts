@@ -22,6 +22,16 @@ export interface Completion {
   offloaded: boolean;
 }
 
+export interface PolicySampleOptions {
+  samples: number;
+  maxNewTokens: number;
+  temperature: number;
+  topP?: number;
+  banOffload?: boolean;
+  /** Logit bias b on <|offload|> at every position (the app's and the evaluator's decision rule). */
+  offloadBias?: number;
+}
+
 export class Policy {
   /** Who samples completions (tfjs, or llama.cpp: faster here). Scoring is always tfjs. */
   sampler: Sampler = tfjsSampler;
@@ -105,20 +115,9 @@ export class Policy {
     return out;
   }
 
-  async sample(
-    example: TaskExample,
-    o: {
-      samples: number;
-      maxNewTokens: number;
-      temperature: number;
-      topP?: number;
-      seed: number;
-      banOffload?: boolean;
-      /** Logit bias b on <|offload|> at every position (the app's and the evaluator's decision rule). */
-      offloadBias?: number;
-    },
-  ): Promise<Completion[]> {
-    const options = {
+  /** Sampling options in the policy's terms, as the sampler takes them. */
+  private samplerOptions(o: PolicySampleOptions) {
+    return {
       samples: o.samples,
       maxNewTokens: o.maxNewTokens,
       temperature: o.temperature,
@@ -126,9 +125,27 @@ export class Policy {
       stopIds: [this.endId, this.offloadId],
       ...(o.banOffload ? { bannedIds: [this.offloadId] } : {}),
       ...(o.offloadBias ? { logitBias: [[this.offloadId, o.offloadBias] as const] } : {}),
-      seed: o.seed,
     };
-    const outs = await this.sampler.sample(this, this.promptIds(example), options);
+  }
+
+  async sample(example: TaskExample, o: PolicySampleOptions & { seed: number }): Promise<Completion[]> {
+    const outs = await this.sampler.sample(this, this.promptIds(example), {
+      ...this.samplerOptions(o),
+      seed: o.seed,
+    });
     return outs.map((ids) => this.decode(ids));
+  }
+
+  /** `samples` completions of each example, decoded together; example i's come from `seeds[i]`. */
+  async sampleGroups(
+    examples: readonly TaskExample[],
+    o: PolicySampleOptions & { seeds: readonly number[] },
+  ): Promise<Completion[][]> {
+    const groups = await this.sampler.sampleGroups(
+      this,
+      examples.map((e) => this.promptIds(e)),
+      { ...this.samplerOptions(o), seeds: o.seeds },
+    );
+    return groups.map((g) => g.map((ids) => this.decode(ids)));
   }
 }

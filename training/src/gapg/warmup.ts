@@ -3,7 +3,7 @@
  * checkpoints that already follow the format; a from-scratch tiny model does not, so it first
  * learns worked solutions in the <think>/<answer> format, plus a small share of examples whose
  * target stops the worked solution at a random step and emits <|offload|> there (offloadCutPoints:
- * before the reasoning or right after a step's "=", chosen independently of difficulty). The policy
+ * right after a step's "=", chosen independently of difficulty). The policy
  * can then emit the token at any step of its reasoning, but does not yet know when: that is what
  * GAPG teaches.
  */
@@ -33,6 +33,12 @@ export const DEFAULT_WARMUP: WarmupConfig = {
   seed: 1,
 };
 
+/** Where an offload target may stop this completion; its start when its reasoning has no step. */
+function cutPointsOrStart(completion: string): number[] {
+  const cuts = offloadCutPoints(completion);
+  return cuts.length > 0 ? cuts : [0];
+}
+
 export async function warmup(
   policy: Policy,
   train: readonly TaskExample[],
@@ -51,7 +57,7 @@ export async function warmup(
       const worked = solutionCompletion(e, solution(e));
       const target =
         rng.next() < config.offloadShare
-          ? worked.slice(0, rng.pick(offloadCutPoints(worked))) + OFFLOAD_TOKEN
+          ? worked.slice(0, rng.pick(cutPointsOrStart(worked))) + OFFLOAD_TOKEN
           : worked;
       return { prompt: policy.promptIds(e), completion: policy.completionIds(target) };
     });

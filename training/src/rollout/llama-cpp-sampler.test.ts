@@ -1,3 +1,4 @@
+import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Policy } from "../gapg/policy";
 import { tf, useBackend } from "../model/backend";
@@ -63,15 +64,15 @@ describe("llama.cpp rollouts", () => {
 
   it("gives sampled tokens the log-probabilities the learner computes (T = 1, f32 KV cache)", async () => {
     const prompt = policy.promptIds(example);
-    const samples = await llamaCpp.sampleWithProbabilities(policy, prompt, {
+    const [samples] = await llamaCpp.sampleGroupsWithProbabilities(policy, [prompt], {
       samples: 3,
       maxNewTokens: 20,
       temperature: 1,
-      seed: 5,
+      seeds: [5],
       stopIds: [policy.endId],
     });
     const packed = packBatch(
-      samples.map((s) => ({ prompt, completion: s.ids })),
+      samples!.map((s) => ({ prompt, completion: s.ids })),
       policy.padId,
     );
     try {
@@ -80,12 +81,44 @@ describe("llama.cpp rollouts", () => {
           sequenceLogProbs(policy.config, policy.params, packed.ids, packed.targets, packed.mask).dataSync(),
         ),
       );
-      samples.forEach((s, i) => {
+      samples!.forEach((s, i) => {
         const sampler = s.probabilities.reduce((a, p) => a + Math.log(p), 0);
         expect(Math.abs(sampler - learner[i]!)).toBeLessThan(1e-3 * s.ids.length);
       });
     } finally {
       packed.dispose();
+    }
+  });
+
+  it("samples groups in lockstep reproducibly, whatever the CPU load and the other groups in the batch", async () => {
+    const prompts = generateArithmetic(6, 8, [1, 5]).map((e) => policy.promptIds(e));
+    const options = {
+      samples: 8,
+      maxNewTokens: 20,
+      temperature: 1,
+      seeds: [1, 2, 3, 4, 5, 6],
+      stopIds: [policy.endId],
+    };
+    const first = await llamaCpp.sampleGroups(policy, prompts, options);
+    // The same rollout again while another thread keeps a core busy.
+    const burner = new Worker("const end = Date.now() + 60000; while (Date.now() < end) {}", { eval: true });
+    try {
+      const again = await llamaCpp.sampleGroups(policy, prompts, options);
+      expect(again).toEqual(first);
+    } finally {
+      await burner.terminate();
+    }
+    // Samples differ between seeds and between samples of a group.
+    expect(new Set(first.flat().map((ids) => ids.join(","))).size).toBeGreaterThan(40);
+    // A prompt's samples do not depend on the other prompts decoded in the same batch.
+    const together = await llamaCpp.sampleGroups(policy, prompts, { ...options, samples: 2 });
+    for (const [p, prompt] of prompts.entries()) {
+      const alone = await llamaCpp.sampleGroups(policy, [prompt], {
+        ...options,
+        samples: 2,
+        seeds: [options.seeds[p]!],
+      });
+      expect(together[p]).toEqual(alone[0]);
     }
   });
 

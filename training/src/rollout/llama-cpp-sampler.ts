@@ -22,7 +22,7 @@ import { writePolicyGguf } from "../export/gguf-model";
 import type { Params } from "../model/qwen2";
 import { weightsVersion } from "../model/weights-version";
 import { streamSeed } from "../tasks/rng";
-import type { SampleOptions, Sampler, SamplerModel } from "./sampler";
+import type { GroupSampleOptions, SampleOptions, Sampler, SamplerModel } from "./sampler";
 
 /** llama.cpp on the CPU, with the prebuilt binary only (never a build), quiet. */
 export function cpuLlama(): Promise<Llama> {
@@ -138,6 +138,80 @@ export async function sampleWithProbabilities(
   }
 }
 
+/** One sampled continuation, with the probability llama.cpp gave each token (after temperature and bias). */
+export interface SampledSequence {
+  ids: number[];
+  probabilities: number[];
+}
+
+/**
+ * Decodes many sequences in lockstep: every step, each unfinished sequence evaluates its last token
+ * in ONE batch (all requests are queued in the same event-loop turn), and draws its next token with
+ * a seed of its own for that step, streamSeed(job.seed, step). What a sequence samples therefore
+ * depends on its seed and on the fixed batch composition, never on timing, and a group of G samples
+ * (or several groups) costs one decode per step instead of G.
+ */
+export async function sampleLockstep(
+  context: LlamaContext,
+  jobs: ReadonlyArray<{ prompt: readonly number[]; seed: number }>,
+  o: Omit<SampleOptions, "samples" | "seed">,
+): Promise<SampledSequence[]> {
+  if (context.sequencesLeft < jobs.length)
+    throw new Error(`The context has ${context.sequencesLeft} free sequences, ${jobs.length} needed.`);
+  const sequences = jobs.map(() => context.getSequence());
+  const bias =
+    o.bannedIds?.length || o.logitBias?.length ? new TokenBias(context.model.tokenizer) : undefined;
+  for (const [id, logit] of o.logitBias ?? []) bias!.set(id as Token, { logit });
+  for (const id of o.bannedIds ?? []) bias!.set(id as Token, "never");
+  const evaluate = (i: number, tokens: readonly number[], step: number) =>
+    sequences[i]!.controlledEvaluate(
+      tokens.map((t, k) =>
+        k < tokens.length - 1
+          ? (t as Token)
+          : [
+              t as Token,
+              {
+                generateNext: {
+                  token: true,
+                  confidence: true,
+                  options: {
+                    temperature: o.temperature,
+                    topK: 0,
+                    topP: o.topP ?? 1,
+                    minP: 0,
+                    seed: streamSeed(jobs[i]!.seed, step),
+                    ...(bias ? { tokenBias: bias } : {}),
+                  },
+                },
+              },
+            ],
+      ),
+    );
+  const out: SampledSequence[] = jobs.map(() => ({ ids: [], probabilities: [] }));
+  try {
+    if (o.maxNewTokens <= 0) return out;
+    let active = jobs.map((_, i) => i);
+    let pending = active.map((i) => evaluate(i, jobs[i]!.prompt, 0));
+    for (let step = 1; active.length > 0; step++) {
+      const results = await Promise.all(pending);
+      const still: number[] = [];
+      results.forEach((r, k) => {
+        const i = active[k]!;
+        const next = r.at(-1)?.next;
+        if (next?.token == null) throw new Error("llama.cpp returned no next token.");
+        out[i]!.ids.push(next.token);
+        out[i]!.probabilities.push(next.confidence ?? Number.NaN);
+        if (!o.stopIds?.includes(next.token) && out[i]!.ids.length < o.maxNewTokens) still.push(i);
+      });
+      active = still;
+      pending = active.map((i) => evaluate(i, [out[i]!.ids.at(-1)!], step));
+    }
+    return out;
+  } finally {
+    await Promise.all(sequences.map((seq) => seq.dispose()));
+  }
+}
+
 /**
  * A llama.cpp copy of a model being trained, for sampling: before sampling it compares the model's
  * weights version (weights-version.ts) with the one it loaded, and re-exports and reloads the
@@ -150,15 +224,12 @@ export class LlamaCppSampler implements Sampler {
   private constructor(
     private readonly llama: Llama,
     private readonly dir: string,
-    private readonly sequences: number,
+    /** Sequences decoded together (their KV caches are allocated up front). */
+    private readonly capacity: number,
   ) {}
 
-  static async create(sequences: number): Promise<LlamaCppSampler> {
-    return new LlamaCppSampler(
-      await cpuLlama(),
-      await mkdtemp(join(tmpdir(), "tandem-rollouts-")),
-      sequences,
-    );
+  static async create(capacity = 64): Promise<LlamaCppSampler> {
+    return new LlamaCppSampler(await cpuLlama(), await mkdtemp(join(tmpdir(), "tandem-rollouts-")), capacity);
   }
 
   private async context(model: SamplerModel): Promise<LlamaContext> {
@@ -172,7 +243,7 @@ export class LlamaCppSampler implements Sampler {
     await writePolicyGguf(path, model, { name: "tandem-rollout" });
     // One thread: tfjs (scoring) is single-threaded too, and more threads than cores stall llama.cpp.
     const sampler = await loadSampler(this.llama, path, {
-      sequences: this.sequences,
+      sequences: this.capacity,
       contextSize: model.config.maxPositions,
       threads: 1,
     });
@@ -181,25 +252,33 @@ export class LlamaCppSampler implements Sampler {
     return sampler.context;
   }
 
-  async sample(
-    model: SamplerModel,
-    prompt: readonly number[],
-    o: LlamaCppSampleOptions,
-  ): Promise<number[][]> {
-    return (await this.sampleWithProbabilities(model, prompt, o)).map((s) => s.ids);
+  async sample(model: SamplerModel, prompt: readonly number[], o: SampleOptions): Promise<number[][]> {
+    const [group] = await this.sampleGroups(model, [prompt], { ...o, seeds: [o.seed] });
+    return group!;
   }
 
-  async sampleWithProbabilities(
+  async sampleGroups(
     model: SamplerModel,
-    prompt: readonly number[],
-    o: LlamaCppSampleOptions,
-  ): Promise<Array<{ ids: number[]; probabilities: number[] }>> {
-    if (o.samples > this.sequences)
-      throw new Error(`${o.samples} samples asked of a sampler made for ${this.sequences} sequences.`);
-    // One sequence at a time: batched decoding groups sequences by timing, which changes the float
-    // sums and so the samples from run to run; sequential is reproducible, at ~2/3 of the batched speed
-    // on an idle machine here (bench:train), still ~7x tfjs including the reload.
-    return sampleWithProbabilities(await this.context(model), prompt, { mode: "sequential", ...o });
+    prompts: ReadonlyArray<readonly number[]>,
+    o: GroupSampleOptions,
+  ): Promise<number[][][]> {
+    return (await this.sampleGroupsWithProbabilities(model, prompts, o)).map((g) => g.map((s) => s.ids));
+  }
+
+  /** Sample s of prompt p draws from streamSeed(seeds[p], s); sequences decode in lockstep, `capacity` at a time. */
+  async sampleGroupsWithProbabilities(
+    model: SamplerModel,
+    prompts: ReadonlyArray<readonly number[]>,
+    o: GroupSampleOptions,
+  ): Promise<SampledSequence[][]> {
+    const context = await this.context(model);
+    const jobs = prompts.flatMap((prompt, p) =>
+      Array.from({ length: o.samples }, (_, s) => ({ prompt, seed: streamSeed(o.seeds[p]!, s) })),
+    );
+    const out: SampledSequence[] = [];
+    for (let i = 0; i < jobs.length; i += this.capacity)
+      out.push(...(await sampleLockstep(context, jobs.slice(i, i + this.capacity), o)));
+    return prompts.map((_, p) => out.slice(p * o.samples, (p + 1) * o.samples));
   }
 
   async dispose(): Promise<void> {

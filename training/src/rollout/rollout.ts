@@ -46,15 +46,16 @@ export async function rollout(
   o: RolloutOptions,
 ): Promise<ScoredGroup[]> {
   const groups: ScoredGroup[] = [];
+  const sampled = await policy.sampleGroups(examples, {
+    samples: o.groupSize,
+    maxNewTokens: o.maxNewTokens,
+    temperature: o.temperature,
+    ...(o.topP !== undefined ? { topP: o.topP } : {}),
+    seeds: examples.map((_, k) => streamSeed(o.seed, k)),
+    banOffload: o.banOffload,
+  });
   for (const [k, example] of examples.entries()) {
-    const completions = await policy.sample(example, {
-      samples: o.groupSize,
-      maxNewTokens: o.maxNewTokens,
-      temperature: o.temperature,
-      ...(o.topP !== undefined ? { topP: o.topP } : {}),
-      seed: streamSeed(o.seed, k),
-      banOffload: o.banOffload,
-    });
+    const completions = sampled[k]!;
     const cloudCorrect = await cloudSolves(task, example, oracle);
     const samples = completions.map((completion): ScoredSample => {
       const verdict = task.verify(example, completion.text);

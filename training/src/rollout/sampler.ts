@@ -30,8 +30,19 @@ export interface SamplerModel {
   tokenizer: BpeTokenizer;
 }
 
+export interface GroupSampleOptions extends Omit<SampleOptions, "seed"> {
+  /** One seed per prompt: what a prompt's samples are depends on its seed, not on its neighbours. */
+  seeds: readonly number[];
+}
+
 export interface Sampler {
   /** `samples` continuations of `prompt` under the model's current weights. */
   sample(model: SamplerModel, prompt: readonly number[], options: SampleOptions): Promise<number[][]>;
+  /** `samples` continuations of each prompt (a group per prompt), decoded together where the sampler can. */
+  sampleGroups(
+    model: SamplerModel,
+    prompts: ReadonlyArray<readonly number[]>,
+    options: GroupSampleOptions,
+  ): Promise<number[][][]>;
   dispose(): Promise<void>;
 }

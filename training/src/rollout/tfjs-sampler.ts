@@ -9,9 +9,17 @@ import { type Adapters, disposeCache, forward, type KvCache, type Params } from 
 import { createRng } from "../tasks/rng";
 import type { SampleOptions, Sampler } from "./sampler";
 
-/** Samples with tfjs on the model's own weights (always current; nothing to sync). */
+/** Samples with tfjs on the model's own weights (always current; nothing to sync), a group at a time. */
 export const tfjsSampler: Sampler = {
   sample: (model, prompt, options) => sampleContinuations(model.config, model.params, prompt, options),
+  async sampleGroups(model, prompts, { seeds, ...options }) {
+    const out: number[][][] = [];
+    for (const [p, prompt] of prompts.entries())
+      out.push(
+        await sampleContinuations(model.config, model.params, prompt, { ...options, seed: seeds[p]! }),
+      );
+    return out;
+  },
   dispose: async () => {},
 };
 

@@ -22,10 +22,11 @@ describe("formatPrompt", () => {
 });
 
 describe("offloadCutPoints", () => {
-  it("allows an offload before the reasoning and right after each step's '='", () => {
+  it("allows an offload right after each step's '='", () => {
     const completion = "<think>2+5=7. 4+3=7.</think><answer>77</answer>";
     const cuts = offloadCutPoints(completion);
-    expect(cuts.map((c) => completion.slice(0, c))).toEqual(["", "<think>2+5=", "<think>2+5=7. 4+3="]);
+    expect(cuts.map((c) => completion.slice(0, c))).toEqual(["<think>2+5=", "<think>2+5=7. 4+3="]);
+    expect(offloadCutPoints("<think></think><answer>1</answer>")).toEqual([]);
   });
 });
 

@@ -29,14 +29,15 @@ export function solutionCompletion(example: TaskExample, reasoning: string): str
 }
 
 /**
- * Where a warm-up target may stop its worked completion to ask for the cloud: before anything, and
- * right after each "=" of the reasoning (the moment a step's result is due). The warm-up places
- * <|offload|> at one of these uniformly, whatever the example's difficulty, so the token is reachable
- * at every step of the reasoning; RL then learns at which step it pays.
+ * Where a warm-up target may stop its worked completion to ask for the cloud: right after each "="
+ * of the reasoning, the moment a step's result is due (for a sum, a column whose digits reach 10).
+ * The warm-up places <|offload|> at one of these uniformly, whatever the example's difficulty, so the
+ * token is reachable at every step; RL then learns at which step it pays. (Offloads placed before
+ * the reasoning taught a prompt classifier: the model never asked after it had started working.)
  */
 export function offloadCutPoints(completion: string): number[] {
   const end = completion.indexOf("</think>");
-  const cuts = [0];
+  const cuts: number[] = [];
   for (let i = completion.indexOf("="); i >= 0 && (end < 0 || i < end); i = completion.indexOf("=", i + 1))
     cuts.push(i + 1);
   return cuts;
