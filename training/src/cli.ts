@@ -1,25 +1,32 @@
 /**
  * `train` command line.
- *   train pipeline [--out runs/tiny] [--seed N | --seeds N [--jobs J]] [--quick] [--resume] [overrides]
+ *   train pipeline [--out runs/tiny] [--seed N | --seeds N] [--jobs J] [--quick] [--resume] [overrides]
  *     the tiny pipeline: warm-up, GAPG and the baselines, routers, results at the budget and over a
- *     sweep of budgets, report with plots, GGUF. --seeds N runs seeds 1..N (J at a time, one per
- *     core by default) into <out>/seed-K and reports mean ± spread. --resume continues each method
- *     from its checkpoint in <out>/checkpoints/.
+ *     sweep of budgets, report with plots, GGUF. The methods train J at a time in processes of their
+ *     own (one per core by default). --seeds N runs seeds 1..N one after another into <out>/seed-K
+ *     and reports mean ± spread. --resume continues each method from its checkpoint.
  *   train eval --run runs/tiny --test FILE.jsonl [--task arithmetic|countdown|math]
  *     every method of a finished run on another test file, with the run's calibration.
+ *   train method --run DIR --method gapg|task-only|collab-aware
+ *     one method of a pipeline run from its warm-up (the pipeline runs these in parallel processes).
  * The cloud oracle is Anthropic's API when ANTHROPIC_API_KEY is set, otherwise the local fake cloud.
  */
 
 import { spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
-import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { cliOracle } from "./cloud/cli-oracle";
 import { checkTargets } from "./eval/targets";
 import { evaluateRun } from "./gapg/run-eval";
 import { useBackend } from "./model/backend";
-import { type PipelineConfig, pipelineSplits, runPipeline, TINY_PIPELINE } from "./pipeline";
+import {
+  type PipelineConfig,
+  pipelineSplits,
+  runPipeline,
+  TINY_PIPELINE,
+  trainMethodOfRun,
+} from "./pipeline";
 import { accuracyVsCloud } from "./report/plots";
 import { categoryTable, resultsTable, targetsList } from "./report/run-report";
 import { type RunResults, writeReport } from "./report/write-report";
@@ -28,11 +35,12 @@ import { readTaskJsonl } from "./tasks/task-jsonl";
 import type { TaskName } from "./tasks/types";
 
 const USAGE = `usage:
-  train pipeline [--out DIR] [--seed N | --seeds N [--jobs J]] [--quick] [--resume]
+  train pipeline [--out DIR] [--seed N | --seeds N] [--jobs J] [--quick] [--resume]
                  [--mix carry-free,carry,hard] [--examples N] [--warmup-steps N] [--warmup-lr X]
                  [--warmup-offload X] [--steps N] [--prompts N] [--lr X] [--temperature X]
                  [--sampler llama-cpp|tfjs]
-  train eval --run DIR --test FILE.jsonl [--task arithmetic|countdown|math]`;
+  train eval --run DIR --test FILE.jsonl [--task arithmetic|countdown|math]
+  train method --run DIR --method gapg|task-only|collab-aware`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -56,6 +64,7 @@ const { values, positionals } = parseArgs({
     run: { type: "string" },
     test: { type: "string" },
     task: { type: "string" },
+    method: { type: "string" },
   },
 });
 
@@ -90,6 +99,7 @@ function pipelineConfig(): PipelineConfig {
     throw new Error(`--sampler must be llama-cpp or tfjs, got "${values.sampler}".`);
   cfg.sampler = values.sampler ?? cfg.sampler;
   cfg.seed = number("seed") ?? cfg.seed;
+  cfg.jobs = number("jobs") ?? cfg.jobs;
   cfg.examples = number("examples") ?? cfg.examples;
   if (values.mix !== undefined) cfg.mix = parseSumMix(values.mix);
   cfg.warmup = {
@@ -131,12 +141,11 @@ async function pipelineOneSeed(cfg: PipelineConfig): Promise<void> {
   }
 }
 
-/** Runs each seed as its own process (`jobs` at a time), then reports mean ± spread over seeds. */
+/** Runs each seed as its own process, one after another, then reports mean ± spread over seeds. */
 async function pipelineSeeds(cfg: PipelineConfig, seeds: number): Promise<void> {
-  const jobs = number("jobs") ?? Math.min(seeds, availableParallelism());
   const passOn = process.argv.slice(2).filter((a, i, all) => {
     const flag = (f: string) => a === f || all[i - 1] === f || a.startsWith(`${f}=`);
-    return !["--seeds", "--jobs", "--out", "--seed"].some(flag);
+    return !["--seeds", "--out", "--seed"].some(flag);
   });
   const runOne = (seed: number) =>
     new Promise<void>((resolve, reject) => {
@@ -146,17 +155,13 @@ async function pipelineSeeds(cfg: PipelineConfig, seeds: number): Promise<void> 
         [...process.execArgv, process.argv[1]!, ...passOn, "--seed", String(seed), "--out", out],
         { stdio: ["ignore", "ignore", "inherit"] },
       );
+      child.on("error", reject);
       child.on("exit", (code) =>
         code === 0 ? resolve() : reject(new Error(`seed ${seed} failed (exit ${code}); see ${out}`)),
       );
     });
-  const queue = Array.from({ length: seeds }, (_, i) => i + 1);
   const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: jobs }, async () => {
-      for (let seed = queue.shift(); seed !== undefined; seed = queue.shift()) await runOne(seed);
-    }),
-  );
+  for (let seed = 1; seed <= seeds; seed++) await runOne(seed);
   const runs: RunResults[] = [];
   const logs: Record<string, never[]> = {};
   for (let seed = 1; seed <= seeds; seed++) {
@@ -171,9 +176,7 @@ async function pipelineSeeds(cfg: PipelineConfig, seeds: number): Promise<void> 
   }
   const report = await writeReport(cfg.outDir, runs, logs, `Tiny GAPG runs over ${seeds} seeds`);
   const minutes = ((performance.now() - t0) / 60_000).toFixed(1);
-  console.log(
-    `\n${report}\n--seeds ${seeds} with ${jobs} jobs: ${minutes} min; report in ${join(cfg.outDir, "report.md")}`,
-  );
+  console.log(`\n${report}\n--seeds ${seeds}: ${minutes} min; report in ${join(cfg.outDir, "report.md")}`);
 }
 
 async function pipeline(): Promise<void> {
@@ -241,7 +244,19 @@ async function evaluate(): Promise<void> {
   }
 }
 
-const commands: Record<string, () => Promise<void>> = { pipeline, eval: evaluate };
+async function method(): Promise<void> {
+  const name = values.method;
+  if (!values.run || (name !== "gapg" && name !== "task-only" && name !== "collab-aware"))
+    throw new Error(`method needs --run and --method gapg|task-only|collab-aware.\n${USAGE}`);
+  const { oracle, stop } = await cliOracle(join(values.run, "cloud-cache"));
+  try {
+    await trainMethodOfRun(values.run, name, oracle);
+  } finally {
+    await stop();
+  }
+}
+
+const commands: Record<string, () => Promise<void>> = { pipeline, eval: evaluate, method };
 const command = commands[positionals[0] ?? ""];
 if (!command) {
   console.error(USAGE);

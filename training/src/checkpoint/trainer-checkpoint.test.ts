@@ -40,7 +40,8 @@ function freshPolicy(): Policy {
   for (const [k, values] of start) params.get(k)?.assign(tf.tensor(values, params.get(k)?.shape));
   return new Policy(modelConfig, params, tokenizer);
 }
-const withoutTimes = (logs: StepLog[]) => logs.map(({ stepSeconds: _, ...l }) => l);
+const withoutTimes = (logs: StepLog[]) =>
+  logs.map(({ stepSeconds: _s, rolloutSeconds: _r, learnerSeconds: _l, ...l }) => l);
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {

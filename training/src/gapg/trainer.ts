@@ -54,6 +54,8 @@ export interface GapgConfig {
    * rate rise without losing the warm-up's local skill; costs one more forward pass per update.
    */
   klCoef: number;
+  /** Sequences per learner micro-batch (gradients accumulate over them; bounds the wasm heap). */
+  microBatch: number;
   /** Nucleus sampling (paper: 1, off). Only 1 is accepted: the loss's log-probabilities have no truncation. */
   topP: number;
   seed: number;
@@ -72,6 +74,7 @@ export const DEFAULT_GAPG: GapgConfig = {
   maxNewTokens: 64,
   temperature: 1,
   klCoef: 0,
+  microBatch: 64,
   topP: 1,
   seed: 1,
 };
@@ -89,6 +92,9 @@ export interface StepLog {
   gradNorm: number;
   skipped: boolean;
   stepSeconds: number;
+  /** Of which: sampling and scoring the rollouts, and the learner's forward/backward/update. */
+  rolloutSeconds: number;
+  learnerSeconds: number;
 }
 
 export interface CheckpointOptions {
@@ -98,6 +104,8 @@ export interface CheckpointOptions {
   /** Continue from the checkpoint in `dir` when there is one. */
   resume: boolean;
 }
+
+const totalLength = (s: Sequence) => s.prompt.length + s.completion.length;
 
 export async function trainGapg(
   policy: Policy,
@@ -152,6 +160,7 @@ export async function trainGapg(
       seed: streamSeed(config.seed, step),
     });
 
+    const rolloutSeconds = (performance.now() - t0) / 1000;
     // 2. Filter: GAPG keeps D1 and at most rho * |D1| of D2; the baselines keep every group.
     const filter =
       config.method === "gapg"
@@ -177,30 +186,49 @@ export async function trainGapg(
     // 4. One policy-gradient update on the kept samples.
     let result = { loss: 0, gradNorm: 0, applied: false };
     if (sequences.length > 0) {
-      const packed = packBatch(sequences, policy.padId);
-      const referenceLogProbs = reference
-        ? tf.tidy(() =>
-            tokenLogProbs(
-              policy.config,
-              reference,
-              packed.ids,
-              packed.targets,
-              undefined,
-              config.temperature,
-            ),
-          )
-        : undefined;
+      // Micro-batches of similar lengths (little padding); their losses sum to the batch's loss.
+      const order = sequences
+        .map((_, k) => k)
+        .sort((a, b) => totalLength(sequences[a]!) - totalLength(sequences[b]!));
+      const chunks = Array.from({ length: Math.ceil(order.length / config.microBatch) }, (_, c) =>
+        order.slice(c * config.microBatch, (c + 1) * config.microBatch),
+      ).map((idx) => {
+        const packed = packBatch(
+          idx.map((k) => sequences[k]!),
+          policy.padId,
+        );
+        const referenceLogProbs = reference
+          ? tf.tidy(() =>
+              tokenLogProbs(
+                policy.config,
+                reference,
+                packed.ids,
+                packed.targets,
+                undefined,
+                config.temperature,
+              ),
+            )
+          : undefined;
+        return { packed, advantages: idx.map((k) => advantages[k]!), referenceLogProbs };
+      });
       try {
-        result = optimizer.minimize(() =>
-          policyGradientLoss(policy.config, policy.params, packed, advantages, {
-            normaliser: config.promptsPerBatch * config.groupSize,
-            temperature: config.temperature,
-            ...(referenceLogProbs ? { kl: { coef: config.klCoef, referenceLogProbs } } : {}),
-          }),
+        result = optimizer.minimize(
+          chunks.map(
+            (c) => () =>
+              policyGradientLoss(policy.config, policy.params, c.packed, c.advantages, {
+                normaliser: config.promptsPerBatch * config.groupSize,
+                temperature: config.temperature,
+                ...(c.referenceLogProbs
+                  ? { kl: { coef: config.klCoef, referenceLogProbs: c.referenceLogProbs } }
+                  : {}),
+              }),
+          ),
         );
       } finally {
-        packed.dispose();
-        referenceLogProbs?.dispose();
+        for (const c of chunks) {
+          c.packed.dispose();
+          c.referenceLogProbs?.dispose();
+        }
       }
     }
 
@@ -221,6 +249,8 @@ export async function trainGapg(
       gradNorm: result.gradNorm,
       skipped: sequences.length > 0 && !result.applied,
       stepSeconds: (performance.now() - t0) / 1000,
+      rolloutSeconds,
+      learnerSeconds: (performance.now() - t0) / 1000 - rolloutSeconds,
     };
     logs.push(log);
     onStep(log);

@@ -43,12 +43,29 @@ export class AdamW {
     readonly config: AdamWConfig,
   ) {}
 
-  /** Computes the loss and its gradients, clips, and updates every trainable parameter. */
-  minimize(lossFn: () => tf.Scalar, lrScale = 1): StepResult {
+  /**
+   * Computes the loss and its gradients, clips, and updates every trainable parameter. A list of
+   * loss functions is one loss in micro-batches (their sum): gradients are accumulated part by part,
+   * so a large batch never has all its activations in memory at once.
+   */
+  minimize(lossFn: (() => tf.Scalar) | ReadonlyArray<() => tf.Scalar>, lrScale = 1): StepResult {
     const vars = [...this.params.values()].filter((v) => v.trainable);
-    const { value, grads } = tf.variableGrads(lossFn, vars);
+    const grads: Record<string, tf.Tensor> = {};
+    let loss = 0;
     try {
-      const loss = value.dataSync()[0]!;
+      for (const part of typeof lossFn === "function" ? [lossFn] : lossFn) {
+        const r = tf.variableGrads(part, vars);
+        loss += r.value.dataSync()[0]!;
+        r.value.dispose();
+        for (const [name, g] of Object.entries(r.grads)) {
+          const previous = grads[name];
+          grads[name] = previous ? tf.add(previous, g) : g;
+          if (previous) {
+            previous.dispose();
+            g.dispose();
+          }
+        }
+      }
       // Parameters the loss does not touch get no gradient and are left as they are.
       const touched = vars.filter((v) => grads[v.name]);
       const sumSquares = tf.tidy(
@@ -79,8 +96,7 @@ export class AdamW {
       }
       return { loss, gradNorm, applied: true };
     } finally {
-      value.dispose();
-      for (const g of Object.values(grads)) g?.dispose();
+      for (const g of Object.values(grads)) g.dispose();
     }
   }
 
