@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import type { CloudOracle } from "./cloud/oracle";
 import { budgetThreshold, offloadScore } from "./eval/decision";
 import { methodInputs } from "./eval/method-inputs";
-import { type MethodInputs, methodRows } from "./eval/methods";
+import type { MethodInputs } from "./eval/methods";
 import { outcomes, type PromptOutcome } from "./eval/outcomes";
 import {
   DEFAULT_MODEL_ROUTER,
@@ -165,7 +165,6 @@ async function trainAndEvaluate(
   log: (line: string) => void,
   sampler: Sampler,
 ): Promise<PipelineResult> {
-  const task = taskFor("arithmetic");
   const { test, validation, train } = pipelineSplits(cfg);
   log(
     `data: ${train.length} RL / ${validation.length} validation / ${test.length} test prompts, mix ${JSON.stringify(cfg.mix)}`,

@@ -65,12 +65,11 @@ function carryFreePair(rng: Rng, la: number, lb: number): [number, number] {
   return [digitsToNumber(a), digitsToNumber(b)];
 }
 
-/** A random arrangement of `digits` into operands of `la` and `lb` digits with the wanted carry status. */
+/** A random arrangement of `digits` into operands of `la` and the rest digits, with the wanted carry status. */
 function arrange(
   rng: Rng,
   digits: readonly number[],
   la: number,
-  lb: number,
   carry: boolean,
 ): [number, number] | undefined {
   for (let attempt = 0; attempt < 60; attempt++) {
@@ -95,10 +94,10 @@ function matchedSum(rng: Rng, carry: boolean): [number, number] {
     const lb = la;
     const [a, b] = carryFreePair(rng, la, lb);
     const digits = [...String(a), ...String(b)].map(Number);
-    const withCarry = arrange(rng, digits, la, lb, true);
+    const withCarry = arrange(rng, digits, la, true);
     if (!withCarry) continue;
     if (carry) return withCarry;
-    return arrange(rng, digits, la, lb, false) ?? [a, b];
+    return arrange(rng, digits, la, false) ?? [a, b];
   }
 }
 
