@@ -110,6 +110,8 @@ interface LlamaCppTimings {
   loadS: number;
   generateS: number;
   rollouts: number;
+  /** Distinct sample sets over the counted rollouts (same weights, prompt and seed): 1 = reproducible. */
+  distinctOutputs: number;
 }
 
 /**
@@ -121,7 +123,7 @@ async function llamaCppRollouts(
   llama: Llama,
   m: RolloutModel,
   dir: string,
-  o: { threads?: number; mode: "batched" | "sequential"; rollouts: number; capS?: number },
+  o: { threads?: number; mode: "lockstep" | "batched" | "sequential"; rollouts: number; capS?: number },
 ): Promise<LlamaCppTimings> {
   const r: LlamaCppTimings = {
     threads: 0,
@@ -130,7 +132,9 @@ async function llamaCppRollouts(
     loadS: 0,
     generateS: 0,
     rollouts: o.rollouts,
+    distinctOutputs: 0,
   };
+  const outputs = new Set<string>();
   const contextSize = m.prompt.length + ROLLOUT.maxNewTokens;
   for (let i = -1; i < o.rollouts; i++) {
     const path = join(dir, `rollout-${i + 1}.gguf`);
@@ -158,6 +162,8 @@ async function llamaCppRollouts(
     r.loadS += (t2 - t1) / 1000;
     r.generateS += (t3 - t2) / 1000;
     r.tokens += countTokens(outs);
+    outputs.add(JSON.stringify(outs));
+    r.distinctOutputs = outputs.size;
   }
   return r;
 }
@@ -177,6 +183,10 @@ const LLAMA_CAP_S = 15;
 let llamaRuns: Array<{ mode: string; run: LlamaCppTimings; defaultThreads?: true }>;
 try {
   llamaRuns = [
+    {
+      mode: "8 sequences in lockstep (reproducible; training's mode)",
+      run: await llamaCppRollouts(llama, rollout, ggufDir, { threads: 1, mode: "lockstep", rollouts: 10 }),
+    },
     {
       mode: "8 sequences batched",
       run: await llamaCppRollouts(llama, rollout, ggufDir, { threads: 1, mode: "batched", rollouts: 10 }),
@@ -233,7 +243,12 @@ for (const { mode, run, defaultThreads } of llamaRuns) {
       (short ? ` [stopped by the ${LLAMA_CAP_S} s cap: ${run.tokens} of ${run.rollouts * full} tokens]` : ""),
   );
 }
-const defaultThreads = llamaRuns[2]!.run.threads;
+const defaultThreads = llamaRuns[3]!.run.threads;
+const tokensPerS = (i: number) => llamaRuns[i]!.run.tokens / llamaRuns[i]!.run.generateS;
+console.log(
+  `           lockstep vs one sequence at a time: ${(tokensPerS(0) / tokensPerS(2)).toFixed(2)}x tokens/s; ` +
+    `distinct sample sets over repeated rollouts (1 = reproducible): lockstep ${llamaRuns[0]!.run.distinctOutputs}, batched ${llamaRuns[1]!.run.distinctOutputs}, one at a time ${llamaRuns[2]!.run.distinctOutputs}`,
+);
 console.log(
   `           getLlama() once per process ${llamaInitS.toFixed(2)} s, not counted. node-llama-cpp's default for a CPU-only Llama is max(4, cores) threads: ${defaultThreads} on this ${availableParallelism()}-core machine` +
     (defaultThreads > availableParallelism()

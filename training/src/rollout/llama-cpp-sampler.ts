@@ -65,8 +65,12 @@ export async function loadSampler(
 }
 
 export interface LlamaCppSampleOptions extends SampleOptions {
-  /** "batched": all sequences at once (one decode per step); "sequential": one sequence after another. */
-  mode?: "batched" | "sequential";
+  /**
+   * "lockstep": one batch per step, a seed per sequence and step (reproducible; what training uses);
+   * "batched": node-llama-cpp's own batching of concurrent sequences (samples vary with timing);
+   * "sequential": one sequence after another.
+   */
+  mode?: "lockstep" | "batched" | "sequential";
   /** A `performance.now()` time after which every sequence stops early (a time cap for slow settings). */
   deadline?: number;
 }
@@ -94,6 +98,12 @@ export async function sampleWithProbabilities(
   prompt: readonly number[],
   o: LlamaCppSampleOptions,
 ): Promise<Array<{ ids: number[]; probabilities: number[] }>> {
+  if (o.mode === "lockstep")
+    return sampleLockstep(
+      context,
+      Array.from({ length: o.samples }, (_, s) => ({ prompt, seed: streamSeed(o.seed, s) })),
+      o,
+    );
   if (context.sequencesLeft < o.samples)
     throw new Error(`The context has ${context.sequencesLeft} free sequences, ${o.samples} needed.`);
   const sequences = Array.from({ length: o.samples }, () => context.getSequence());
