@@ -20,6 +20,8 @@ async function toSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 const legend = { labelLimit: 0, titleLimit: 0 };
+// Up to 20 series (11 methods; 3 methods x seeds) stay distinguishable.
+const palette = { scheme: "tableau20" };
 
 export function trainingCurves(logs: Record<string, readonly StepLog[]>, smoothing = 10): Promise<string> {
   const values = Object.entries(logs).flatMap(([method, steps]) =>
@@ -30,7 +32,7 @@ export function trainingCurves(logs: Record<string, readonly StepLog[]>, smoothi
     ]),
   );
   const x = { field: "step", type: "quantitative" as const, title: "update step" };
-  const color = { field: "method", type: "nominal" as const, legend };
+  const color = { field: "method", type: "nominal" as const, legend, scale: palette };
   return toSvg({
     data: { values },
     facet: { column: { field: "metric", type: "nominal", title: null, header: { labelLimit: 0 } } },
@@ -93,7 +95,7 @@ export function accuracyVsCloud(points: readonly CurvePoint[], budget: number): 
     axis: { format: "%" },
     scale: { zero: false },
   };
-  const color = { field: "method", type: "nominal" as const, legend };
+  const color = { field: "method", type: "nominal" as const, legend, scale: palette };
   return toSvg({
     width: 480,
     height: 340,
