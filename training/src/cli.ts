@@ -7,13 +7,16 @@
  *     and reports mean ± spread. --resume continues each method from its checkpoint.
  *   train eval --run runs/tiny --test FILE.jsonl [--task arithmetic|countdown|math]
  *     every method of a finished run on another test file, with the run's calibration.
+ *   train report --run DIR
+ *     the mean ± spread report over the finished seed-K folders of a --seeds run.
  *   train method --run DIR --method gapg|task-only|collab-aware
  *     one method of a pipeline run from its warm-up (the pipeline runs these in parallel processes).
  * The cloud oracle is Anthropic's API when ANTHROPIC_API_KEY is set, otherwise the local fake cloud.
  */
 
 import { spawn } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { cliOracle } from "./cloud/cli-oracle";
@@ -40,7 +43,8 @@ const USAGE = `usage:
                  [--warmup-offload X] [--steps N] [--prompts N] [--lr X] [--temperature X]
                  [--sampler llama-cpp|tfjs]
   train eval --run DIR --test FILE.jsonl [--task arithmetic|countdown|math]
-  train method --run DIR --method gapg|task-only|collab-aware`;
+  train method --run DIR --method gapg|task-only|collab-aware
+  train report --run DIR`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -162,10 +166,23 @@ async function pipelineSeeds(cfg: PipelineConfig, seeds: number): Promise<void> 
     });
   const t0 = performance.now();
   for (let seed = 1; seed <= seeds; seed++) await runOne(seed);
+  const report = await reportSeeds(cfg.outDir);
+  const minutes = ((performance.now() - t0) / 60_000).toFixed(1);
+  console.log(`\n${report}\n--seeds ${seeds}: ${minutes} min; report in ${join(cfg.outDir, "report.md")}`);
+}
+
+/** The mean ± spread report over every finished seed-K folder of a run. */
+async function reportSeeds(outDir: string): Promise<string> {
+  const seeds = (await readdir(outDir))
+    .map((name) => /^seed-(\d+)$/.exec(name)?.[1])
+    .filter((k): k is string => k !== undefined && existsSync(join(outDir, `seed-${k}`, "results.json")))
+    .map(Number)
+    .sort((a, b) => a - b);
+  if (seeds.length === 0) throw new Error(`${outDir} has no finished seed-K run (seed-K/results.json).`);
   const runs: RunResults[] = [];
   const logs: Record<string, never[]> = {};
-  for (let seed = 1; seed <= seeds; seed++) {
-    const dir = join(cfg.outDir, `seed-${seed}`);
+  for (const seed of seeds) {
+    const dir = join(outDir, `seed-${seed}`);
     runs.push(JSON.parse(await readFile(join(dir, "results.json"), "utf8")) as RunResults);
     const steps = (await readFile(join(dir, "steps.jsonl"), "utf8")).split("\n").filter(Boolean);
     for (const line of steps) {
@@ -174,9 +191,13 @@ async function pipelineSeeds(cfg: PipelineConfig, seeds: number): Promise<void> 
       logs[key] = [...(logs[key] ?? []), s as never];
     }
   }
-  const report = await writeReport(cfg.outDir, runs, logs, `Tiny GAPG runs over ${seeds} seeds`);
-  const minutes = ((performance.now() - t0) / 60_000).toFixed(1);
-  console.log(`\n${report}\n--seeds ${seeds}: ${minutes} min; report in ${join(cfg.outDir, "report.md")}`);
+  return writeReport(outDir, runs, logs, `Tiny GAPG runs over ${seeds.length} seeds`);
+}
+
+/** `train report --run DIR`: the seeds report from the seeds that have finished (e.g. after a stop). */
+async function report(): Promise<void> {
+  if (!values.run) throw new Error(`report needs --run.\n${USAGE}`);
+  console.log(`${await reportSeeds(values.run)}\nreport in ${join(values.run, "report.md")}`);
 }
 
 async function pipeline(): Promise<void> {
@@ -256,7 +277,7 @@ async function method(): Promise<void> {
   }
 }
 
-const commands: Record<string, () => Promise<void>> = { pipeline, eval: evaluate, method };
+const commands: Record<string, () => Promise<void>> = { pipeline, eval: evaluate, method, report };
 const command = commands[positionals[0] ?? ""];
 if (!command) {
   console.error(USAGE);
