@@ -86,11 +86,11 @@ function arrange(
  * One sum of the wanted category. The digit multiset comes from a carry-free pair and is kept only
  * if a carry arrangement of it was found too, so both categories share one multiset distribution.
  */
-function matchedSum(rng: Rng, carry: boolean): [number, number] {
+function matchedSum(rng: Rng, carry: boolean, lengths: readonly [number, number]): [number, number] {
   for (;;) {
     // Operands of one length: a 2-layer model learns same-length column sums in a CPU warm-up; with
     // mixed lengths (right-aligned, zero-padded) it reached 9% on carry-free sums in as many steps.
-    const la = rng.int(2, 3);
+    const la = rng.int(lengths[0], lengths[1]);
     const lb = la;
     const [a, b] = carryFreePair(rng, la, lb);
     const digits = [...String(a), ...String(b)].map(Number);
@@ -117,9 +117,19 @@ export function parseSumMix(text: string): SumMix {
   return mix;
 }
 
-/** `count` examples of the mix, the same for the same seed (ids "sums-<seed>-<index>"). */
-export function generateSumMix(count: number, seed: number, mix: SumMix = DEFAULT_SUM_MIX): TaskExample[] {
+/**
+ * `count` examples of the mix, the same for the same seed (ids "sums-<seed>-<index>"). Sum operands
+ * have `digits` digits (2-3; [2, 2] makes a quicker-to-learn variant for short runs).
+ */
+export function generateSumMix(
+  count: number,
+  seed: number,
+  mix: SumMix = DEFAULT_SUM_MIX,
+  digits: readonly [number, number] = [2, 3],
+): TaskExample[] {
   checkMix(mix);
+  if (!(digits[0] >= 2 && digits[1] <= 3 && digits[0] <= digits[1]))
+    throw new RangeError(`Sum operands have 2 or 3 digits, got ${digits.join("-")}.`);
   const rng = createRng(seed);
   const hard = arithmeticExamples(seed + 1_000_003, 5);
   const total = SUM_CATEGORIES.reduce((s, c) => s + mix[c], 0);
@@ -138,7 +148,7 @@ export function generateSumMix(count: number, seed: number, mix: SumMix = DEFAUL
       const e = hard.next().value;
       return { ...e, id, meta: { ...e.meta, category } };
     }
-    const [a, b] = matchedSum(rng, category === "carry");
+    const [a, b] = matchedSum(rng, category === "carry", digits);
     return {
       id,
       task: "arithmetic",
