@@ -265,6 +265,7 @@ async function trainAndEvaluate(
   const inputs = methodInputs(testOutcomes, calibration, {
     promptIds: (e) => policy.promptIds(e),
     routerModel,
+    randomDraws: cfg.randomDraws,
   });
   for (const v of routerModel.params.values()) v.dispose();
   const sweep = budgetSweep(inputs, cfg.budget, cfg.budgets);

@@ -12,7 +12,7 @@ import { routerFromWeights } from "./router-ngram";
 export function methodInputs(
   test: Readonly<Record<Exclude<RunModel, "router-model">, readonly PromptOutcome[]>>,
   calibration: RunCalibration,
-  o: { promptIds: (e: TaskExample) => number[]; routerModel: Policy },
+  o: { promptIds: (e: TaskExample) => number[]; routerModel: Policy; randomDraws?: number },
 ): MethodInputs {
   const prompts = test["task-only"].map((r) => o.promptIds(r.example));
   const ngram = routerFromWeights(calibration.routerNgram);
@@ -29,7 +29,7 @@ export function methodInputs(
         test: modelRouterScores(o.routerModel, prompts),
       },
     },
-    randomDraws: 20,
+    randomDraws: o.randomDraws ?? 20,
     seed: calibration.seed,
     category: (e) => (e.task === "arithmetic" ? sumCategory(e.question) : "all"),
   };
