@@ -123,7 +123,14 @@ async function llamaCppRollouts(
   llama: Llama,
   m: RolloutModel,
   dir: string,
-  o: { threads?: number; mode: "lockstep" | "batched" | "sequential"; rollouts: number; capS?: number },
+  o: {
+    threads?: number;
+    mode: "lockstep" | "batched" | "sequential";
+    rollouts: number;
+    capS?: number;
+    /** Continuations per rollout (default 8, one group); 64 is what training decodes at once. */
+    samples?: number;
+  },
 ): Promise<LlamaCppTimings> {
   const r: LlamaCppTimings = {
     threads: 0,
@@ -142,13 +149,14 @@ async function llamaCppRollouts(
     await writePolicyGguf(path, m, { name: "tandem-rollout" });
     const t1 = performance.now();
     const sampler = await loadSampler(llama, path, {
-      sequences: ROLLOUT.samples,
+      sequences: o.samples ?? ROLLOUT.samples,
       contextSize,
       ...(o.threads !== undefined ? { threads: o.threads } : {}),
     });
     const t2 = performance.now();
     const outs = await sampleContinuationsLlamaCpp(sampler.context, m.prompt, {
       ...ROLLOUT,
+      samples: o.samples ?? ROLLOUT.samples,
       ...(i < 0 ? { maxNewTokens: 2 } : {}),
       mode: o.mode,
       ...(o.capS !== undefined ? { deadline: t2 + o.capS * 1000 } : {}),
@@ -204,6 +212,24 @@ try {
       }),
       defaultThreads: true,
     },
+    {
+      mode: "64 sequences (8 groups) in lockstep",
+      run: await llamaCppRollouts(llama, rollout, ggufDir, {
+        threads: 1,
+        mode: "lockstep",
+        rollouts: 3,
+        samples: 64,
+      }),
+    },
+    {
+      mode: "64 sequences one at a time",
+      run: await llamaCppRollouts(llama, rollout, ggufDir, {
+        threads: 1,
+        mode: "sequential",
+        rollouts: 1,
+        samples: 64,
+      }),
+    },
   ];
 } finally {
   await llama.dispose();
@@ -246,7 +272,7 @@ for (const { mode, run, defaultThreads } of llamaRuns) {
 const defaultThreads = llamaRuns[3]!.run.threads;
 const tokensPerS = (i: number) => llamaRuns[i]!.run.tokens / llamaRuns[i]!.run.generateS;
 console.log(
-  `           lockstep vs one sequence at a time: ${(tokensPerS(0) / tokensPerS(2)).toFixed(2)}x tokens/s; ` +
+  `           lockstep vs one sequence at a time: ${(tokensPerS(0) / tokensPerS(2)).toFixed(2)}x tokens/s for one group of 8, ${(tokensPerS(4) / tokensPerS(5)).toFixed(2)}x for 8 groups (64 sequences, as training decodes); ` +
     `distinct sample sets over repeated rollouts (1 = reproducible): lockstep ${llamaRuns[0]!.run.distinctOutputs}, batched ${llamaRuns[1]!.run.distinctOutputs}, one at a time ${llamaRuns[2]!.run.distinctOutputs}`,
 );
 console.log(
