@@ -49,10 +49,6 @@ export function trainingCurves(logs: Record<string, readonly StepLog[]>, smoothi
       ],
       layer: [
         {
-          mark: { type: "line", opacity: 0.2, strokeWidth: 1 },
-          encoding: { x, y: { field: "value", type: "quantitative", title: null }, color },
-        },
-        {
           mark: { type: "line", strokeWidth: 2 },
           encoding: {
             x,
@@ -63,6 +59,10 @@ export function trainingCurves(logs: Record<string, readonly StepLog[]>, smoothi
             },
             color,
           },
+        },
+        {
+          mark: { type: "line", opacity: 0.2, strokeWidth: 1 },
+          encoding: { x, y: { field: "value", type: "quantitative", title: null }, color },
         },
       ],
     },
