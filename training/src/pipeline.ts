@@ -87,7 +87,7 @@ export interface PipelineConfig {
  * The measured configuration (runs of 2026-12-01): a warm-up of 1400 steps of 16 (carry-free greedy
  * accuracy 84%, 72% at temperature 1; 800 steps gave 69%/46%, lr 6e-3 diverged), then 80 RL steps of
  * the paper's 32 prompts x 8 samples at lr 1e-4 (the offload AUC rose 0.62 -> 0.83 in a trial run;
- * 3e-4 lost local skill). About 30 minutes on 2 cores with the methods in parallel.
+ * 3e-4 lost local skill). About 25 minutes on a quiet 2-core machine, the methods in parallel.
  */
 export const TINY_PIPELINE: PipelineConfig = {
   seed: 1,
