@@ -15,7 +15,6 @@ import { fileURLToPath } from "node:url";
 import type { CloudOracle } from "./cloud/oracle";
 import { budgetThreshold, offloadScore } from "./eval/decision";
 import { methodInputs } from "./eval/method-inputs";
-import type { MethodInputs } from "./eval/methods";
 import { outcomes, type PromptOutcome } from "./eval/outcomes";
 import {
   DEFAULT_MODEL_ROUTER,
@@ -112,10 +111,8 @@ export const TINY_PIPELINE: PipelineConfig = {
 };
 
 export interface PipelineResult {
-  inputs: MethodInputs;
   sweep: BudgetSweep;
   logs: Record<string, StepLog[]>;
-  warmupLosses: number[];
   ggufPath: string;
   /** The offload bias that puts the GAPG model at the budget (calibrated on validation prompts). */
   gapgBias: number;
@@ -181,12 +178,8 @@ async function trainAndEvaluate(
 
   const warmupSet = train.filter((e) => cfg.warmupCategories.includes(sumCategory(e.question)));
   const warmupBar = progressBar("warm-up");
-  const warmupLosses = await warmup(
-    policy,
-    warmupSet,
-    workedSolution,
-    { ...cfg.warmup, seed: cfg.seed },
-    (step, loss) => warmupBar.update(step, cfg.warmup.steps, `loss ${loss.toFixed(3)}`),
+  await warmup(policy, warmupSet, workedSolution, { ...cfg.warmup, seed: cfg.seed }, (step, loss) =>
+    warmupBar.update(step, cfg.warmup.steps, `loss ${loss.toFixed(3)}`),
   );
   warmupBar.finish();
   const warm = snapshot(params);
@@ -273,7 +266,7 @@ async function trainAndEvaluate(
     gapg: finalCloudRate(logs.gapg),
     "collab-aware": finalCloudRate(logs["collab-aware"]),
   };
-  return { inputs, sweep, logs, warmupLosses, ggufPath, gapgBias, trainingCloudRate };
+  return { sweep, logs, ggufPath, gapgBias, trainingCloudRate };
 }
 
 const METHODS: readonly Method[] = ["task-only", "gapg", "collab-aware"];
