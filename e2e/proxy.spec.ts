@@ -5,6 +5,7 @@
 
 import { PROXY_KEY, PROXY_UPSTREAM_PORT } from "../playwright.config";
 import { ask, expect, lastTurn, test } from "./fixtures/app";
+import { cloudAnswer, ESCALATED } from "./fixtures/demo-model";
 
 const upstream = `http://127.0.0.1:${PROXY_UPSTREAM_PORT}`;
 
@@ -19,10 +20,10 @@ test("escalates through the server proxy; the key never reaches the browser", as
   page.on("response", async (r) => seen.push(JSON.stringify([r.url(), r.headers()])));
   await openApp({ cloud: { mode: "proxy", baseURL: "", apiKey: "", model: "claude-haiku-4-5" } });
   await expect(page.getByTestId("cloud-status")).toHaveText("Cloud: claude-haiku-4-5 via server");
-  await ask(page, "What is 12*11?");
+  await ask(page, ESCALATED.text);
   const turn = lastTurn(page);
   await expect(turn.getByTestId("route-badge")).toHaveText("cloud");
-  await expect(turn.getByTestId("answer")).toHaveText("12*11 = 132. (answered by the cloud)");
+  await expect(turn.getByTestId("answer")).toHaveText(cloudAnswer(ESCALATED));
   const upstreamSaw = (await (await request.get(`${upstream}/__admin/requests`)).json()) as Array<{
     headers: Record<string, string>;
   }>;

@@ -1,44 +1,84 @@
 /**
- * The runtime core end to end: the real built page, real wllama running the bundled hand-wired
- * model, the real router and Anthropic SDK; the cloud is the local fake Anthropic API.
+ * The runtime core end to end: the real built page, real wllama running the bundled GAPG model (with
+ * its card: prompt, greedy decoding, offload bias), the real router and Anthropic SDK; the cloud is
+ * the local fake Anthropic API.
  */
 
-import { readFile } from "node:fs/promises";
-import { DECLINED_REPLY, HARD_DRAFT, SMALL_TALK_REPLY } from "@tandem/training/fixtures/hand-wired-model";
+import { mkdir, readFile } from "node:fs/promises";
 import { trainOffloadModel } from "@tandem/training/fixtures/trained-offload-model";
 import { ask, expect, lastTurn, openPanel, test, watchAnswers } from "./fixtures/app";
+import { cloudAnswer, DEMO_DECISIONS, ESCALATED, LOCAL } from "./fixtures/demo-model";
 import { UNREACHABLE_EXPORT } from "./fixtures/tandem-model";
 
 const MARKER_PIECES = ["<|", "offload", "<unknown>"];
+const SCREENSHOTS = "test-results/screenshots";
 
-test("answers small talk on the device", async ({ page, openApp, cloud }) => {
+test("answers a carry-free sum on the device, its working collapsed, and shows its card", async ({
+  page,
+  openApp,
+  cloud,
+}) => {
   await openApp();
-  await ask(page, "Hello there");
+  await expect(page.getByTestId("welcome-card")).toContainText("Trained here with GAPG on sums");
+  await ask(page, LOCAL.text);
   const turn = lastTurn(page);
   await expect(turn.getByTestId("route-badge")).toHaveText("on device");
-  await expect(turn.getByTestId("answer")).toHaveText(SMALL_TALK_REPLY);
+  await expect(turn.getByTestId("answer")).toHaveText(LOCAL.answer!);
+  const working = turn.getByTestId("answer-working");
+  await expect(working).not.toHaveAttribute("open");
+  await expect(working).toContainText(/\d\+\d=\d/, { useInnerText: false });
   expect(cloud.requests).toHaveLength(0);
+  await working.locator("summary").click();
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}/answer-with-working.png`, fullPage: true });
   const models = await openPanel(page, "Models");
   await expect(models.getByTestId("engine-choice")).toHaveAttribute("data-backend", "wllama");
+  await expect(models.getByTestId("model-card-summary")).toContainText("asks the cloud for");
+  await expect(models.getByTestId("model-card-evaluation")).toContainText("accuracy at");
+  await models.screenshot({ path: `${SCREENSHOTS}/model-card.png` });
 });
 
-test("hands off to the cloud at the offload token; the marker never shows", async ({
+test("decides every held-out prompt exactly as the training package's evaluator did", async ({
+  page,
+  openApp,
+  cloud,
+}) => {
+  // No app budget: every escalation shown is the model's own decision.
+  await openApp({ budgetShare: 1 });
+  for (const d of DEMO_DECISIONS) {
+    await ask(page, d.text);
+    const turn = lastTurn(page);
+    await expect(turn).toHaveAttribute("data-status", "done");
+    await expect(turn.getByTestId("route-badge"), d.text).toHaveText(
+      d.route === "local" ? "on device" : "cloud",
+    );
+    await expect(turn.getByTestId("answer"), d.text).toHaveText(
+      d.route === "local" ? (d.answer ?? "") : cloudAnswer(d),
+    );
+  }
+  expect(cloud.requests).toHaveLength(DEMO_DECISIONS.filter((d) => d.route === "cloud").length);
+});
+
+test("hands off to the cloud at the offload token mid-reasoning; the marker never shows", async ({
   page,
   openApp,
   cloud,
 }) => {
   await openApp();
   const seen = await watchAnswers(page);
-  await ask(page, "What is 17*23?");
+  await ask(page, ESCALATED.text);
   const turn = lastTurn(page);
   await expect(turn.getByTestId("route-badge")).toHaveText("cloud");
-  await expect(turn.getByTestId("answer")).toHaveText("17*23 = 391. (answered by the cloud)");
-  await expect(turn.getByTestId("answer").locator("strong")).toHaveText("391");
-  await expect(turn.getByTestId("draft")).toHaveText(HARD_DRAFT, { useInnerText: false });
+  await expect(turn.getByTestId("answer")).toHaveText(cloudAnswer(ESCALATED));
+  await expect(turn.getByTestId("answer").locator("strong")).toHaveText(ESCALATED.expected);
+  // The model started working and asked at the column it cannot do: its draft is kept.
+  await expect(turn.getByTestId("draft-working")).toContainText("=", { useInnerText: false });
   for (const text of await seen()) for (const piece of MARKER_PIECES) expect(text).not.toContain(piece);
   expect(cloud.requests).toHaveLength(1);
-  // The cloud gets the conversation, not the local draft (as in the paper).
-  expect(JSON.stringify(cloud.requests[0]!.body)).not.toContain(HARD_DRAFT);
+  // The cloud gets the user's own message: not the local draft (as in the paper), not the model's prompt.
+  const body = JSON.stringify(cloud.requests[0]!.body);
+  expect(body).toContain(ESCALATED.text);
+  expect(body).not.toContain("<think>");
 });
 
 test("consent declined: answers locally with the marker banned, nothing sent", async ({
@@ -47,15 +87,15 @@ test("consent declined: answers locally with the marker banned, nothing sent", a
   cloud,
 }) => {
   await openApp({ consent: true });
-  await ask(page, "What is 2+2?");
+  await ask(page, ESCALATED.text);
   const dialog = page.getByRole("dialog", { name: "Send this to the cloud?" });
-  await expect(dialog.getByTestId("consent-messages")).toContainText("What is 2+2?");
+  await expect(dialog.getByTestId("consent-messages")).toContainText(ESCALATED.text);
   await dialog.getByRole("button", { name: "Keep it on this device" }).click();
   const turn = lastTurn(page);
   await expect(turn.getByTestId("route-badge")).toHaveText(
     "on device (cloud declined: you declined sending this to the cloud)",
   );
-  await expect(turn.getByTestId("answer")).toHaveText(HARD_DRAFT + DECLINED_REPLY);
+  await expect(turn.getByTestId("answer")).toHaveText(ESCALATED.answer!);
   expect(cloud.requests).toHaveLength(0);
 });
 
@@ -66,10 +106,10 @@ test("privacy mode makes no network request at all", async ({ page, openApp, clo
   // The app may fetch its own lazily loaded code; nothing may go anywhere else.
   page.on("request", (r) => new URL(r.url()).origin !== appOrigin && requests.push(r.url()));
   await page.route(`${cloud.url}/**`, (route) => route.abort());
-  await ask(page, "What is 9*9?");
+  await ask(page, ESCALATED.text);
   const turn = lastTurn(page);
   await expect(turn.getByTestId("route-badge")).toHaveText("on device");
-  await expect(turn.getByTestId("answer")).toHaveText(HARD_DRAFT + DECLINED_REPLY);
+  await expect(turn.getByTestId("answer")).toHaveText(ESCALATED.answer!);
   expect(requests).toEqual([]);
   expect(cloud.requests).toHaveLength(0);
 });
@@ -77,8 +117,8 @@ test("privacy mode makes no network request at all", async ({ page, openApp, clo
 test("retries an overloaded cloud (529) and then streams the answer", async ({ page, openApp, cloud }) => {
   await openApp();
   cloud.faults.push({ kind: "status", status: 529, retryAfterSeconds: 0 });
-  await ask(page, "What is 6*7?");
-  await expect(lastTurn(page).getByTestId("answer")).toHaveText("6*7 = 42. (answered by the cloud)");
+  await ask(page, ESCALATED.text);
+  await expect(lastTurn(page).getByTestId("answer")).toHaveText(cloudAnswer(ESCALATED));
   expect(cloud.requests).toHaveLength(2);
 });
 
@@ -89,13 +129,15 @@ test("a dropped cloud stream keeps the partial text and offers a local answer", 
 }) => {
   await openApp();
   cloud.faults.push({ kind: "drop", afterDeltas: 2 });
-  await ask(page, "What is 6*7?");
+  await ask(page, ESCALATED.text);
   const turn = lastTurn(page);
   await expect(turn.getByTestId("turn-error")).toContainText("dropped in the middle of the answer");
-  await expect(turn.getByTestId("answer")).toHaveText("6*7 = ");
+  // The fake cloud streams a word per delta.
+  const partial = (cloudAnswer(ESCALATED).match(/\S+\s*/g) ?? []).slice(0, 2).join("").trim();
+  await expect(turn.getByTestId("answer")).toHaveText(partial);
   await turn.getByRole("button", { name: "Answer on this device instead" }).click();
-  await expect(turn.getByTestId("answer")).toHaveText(HARD_DRAFT + DECLINED_REPLY);
-  await expect(turn.getByTestId("draft")).toContainText("6*7 =", { useInnerText: false });
+  await expect(turn.getByTestId("answer")).toHaveText(ESCALATED.answer!);
+  await expect(turn.getByTestId("draft")).toContainText(partial, { useInnerText: false });
 });
 
 test("a corrupt or truncated GGUF gives a clear error", async ({ page, openApp }) => {

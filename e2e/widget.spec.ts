@@ -6,9 +6,9 @@
  */
 
 import type { FrameLocator, Page } from "@playwright/test";
-import { SMALL_TALK_REPLY } from "@tandem/training/fixtures/hand-wired-model";
 import { PROXY_KEY, PROXY_UPSTREAM_PORT, WIDGET_HOSTS } from "../playwright.config";
 import { expect, test } from "./fixtures/app";
+import { cloudAnswer, ESCALATED, ESCALATED_HARD, LOCAL } from "./fixtures/demo-model";
 import { type HostSite, startHostSite } from "./fixtures/widget-hosts/server";
 
 const upstream = `http://127.0.0.1:${PROXY_UPSTREAM_PORT}`;
@@ -55,13 +55,13 @@ async function ask(widget: FrameLocator, text: string) {
 
 /** One local answer, then one the model hands to the cloud after the user agrees. */
 async function chatLocallyAndInTheCloud(page: Page, widget: FrameLocator) {
-  await ask(widget, "Hello there");
+  await ask(widget, LOCAL.text);
   const turns = widget.getByTestId("turn");
-  await expect(turns.last().getByTestId("answer")).toHaveText(SMALL_TALK_REPLY);
+  await expect(turns.last().getByTestId("answer")).toHaveText(LOCAL.answer!);
   await expect(turns.last().getByTestId("route-badge")).toHaveText("on device");
-  await ask(widget, "What is 6*7?");
+  await ask(widget, ESCALATED.text);
   await widget.getByRole("button", { name: "Send to the cloud" }).click();
-  await expect(turns.last().getByTestId("answer")).toHaveText("6*7 = 42. (answered by the cloud)");
+  await expect(turns.last().getByTestId("answer")).toHaveText(cloudAnswer(ESCALATED));
   await expect(turns.last().getByTestId("route-badge")).toHaveText("cloud");
   expect(await upstreamCount(page)).toBe(1);
 
@@ -78,7 +78,9 @@ async function chatLocallyAndInTheCloud(page: Page, widget: FrameLocator) {
       ["message-received", "cloud"],
     ]);
   const events = await hostEvents(page);
-  expect(events.find((e) => e.type === "message-received" && e.route === "cloud")?.text).toContain("42");
+  expect(events.find((e) => e.type === "message-received" && e.route === "cloud")?.text).toContain(
+    ESCALATED.expected,
+  );
   expect(JSON.stringify(events)).not.toContain(PROXY_KEY);
 }
 
@@ -191,15 +193,16 @@ test("a page that names another host in the widget URL gets a refusal and no mes
 
 test("host-send=auto sends at once, but a host-sent turn still asks before the cloud", async ({ page }) => {
   const widget = await openWidget(page, `${SITE_A}/auto.html`);
-  await page.evaluate(() =>
-    (document.querySelector("tandem-chat") as unknown as { send: (t: string) => void }).send("What is 3*3?"),
+  await page.evaluate(
+    (text) => (document.querySelector("tandem-chat") as unknown as { send: (t: string) => void }).send(text),
+    ESCALATED.text,
   );
   await expect(widget.getByRole("button", { name: "Keep it on this device" })).toBeVisible();
   await widget.getByRole("button", { name: "Keep it on this device" }).click();
   await expect(widget.getByTestId("turn").last()).toHaveAttribute("data-status", "done");
   expect(await upstreamCount(page)).toBe(0);
   // Typed by the user with consent="off": straight to the cloud.
-  await ask(widget, "What is 4*4?");
+  await ask(widget, ESCALATED_HARD.text);
   await expect(widget.getByTestId("turn").last().getByTestId("route-badge")).toHaveText("cloud");
   expect(await upstreamCount(page)).toBe(1);
 });

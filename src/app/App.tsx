@@ -217,7 +217,7 @@ export function App() {
         )}
         <section className="conversation" aria-live="polite" aria-label="Conversation">
           {chat.turns.length === 0 && (
-            <Welcome demo={status.state === "ready" && status.entry.spec.id === "tandem-demo"} onTry={send} />
+            <Welcome card={status.state === "ready" ? status.info.card : undefined} onTry={send} />
           )}
           <TurnList chat={chat} busy={busy} withContext={withContext} />
         </section>

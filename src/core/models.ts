@@ -1,5 +1,6 @@
 /**
- * The model catalogue: the bundled demo model (GGUF, runs anywhere on the CPU engine) and
+ * The model catalogue: the bundled demo model (the pipeline's GAPG model as GGUF with its card, runs
+ * anywhere on the CPU engine; `npm run models` rebuilds it) and
  * web-llm's prebuilt Qwen2.5 / Llama-3.2 models for WebGPU devices.
  */
 
@@ -18,6 +19,9 @@ export interface CatalogueEntry {
 
 /** Instruction that lets a model without the offload token escalate by text. */
 export const PROMPTED_ESCALATION_INSTRUCTION = `If a request is beyond what you can answer reliably (for example exact arithmetic, recent facts or long reasoning), reply with exactly ${PAPER_OFFLOAD_TAG} and nothing else.`;
+
+/** Size of public/models/tandem-demo.gguf (models.test.ts checks it against the file). */
+export const DEMO_MODEL_BYTES = 1_741_792;
 
 export function demoModel(baseUrl: string): GgufModelSpec {
   return {
@@ -44,9 +48,10 @@ export async function catalogue(choice: EngineChoice, baseUrl: string): Promise<
   const entries: CatalogueEntry[] = [
     {
       spec: demoModel(baseUrl),
-      sizeBytes: 270_304,
+      sizeBytes: DEMO_MODEL_BYTES,
       promptedEscalation: false,
-      description: "Bundled and offline. Chats a little; hands anything with numbers to the cloud.",
+      description:
+        "Bundled and offline: a tiny model trained here with GAPG on sums. It answers the sums it can on this device and asks the cloud for the rest; its card says how well.",
     },
   ];
   if (choice.backend !== "webllm") return entries;

@@ -5,6 +5,7 @@
 
 import { z } from "zod";
 import type { MlcModelSpec } from "./engines/types";
+import { modelCardSchema } from "./model-card";
 import type { CatalogueEntry } from "./models";
 
 const httpUrl = z.url({ protocol: /^https?$/ });
@@ -17,6 +18,7 @@ const modelFile = z.object({
     id: z.string().min(1).max(200),
     label: z.string().min(1).max(200),
     offloadTokenId: z.number().int().nonnegative().optional(),
+    card: modelCardSchema.optional(),
     record: z.object({
       model: httpUrl,
       model_id: z.string().min(1),
@@ -47,12 +49,16 @@ export function parseTandemModel(text: string): CatalogueEntry {
     throw new ModelFileError(`This is not a Tandem model file: ${issue?.message ?? "wrong format"}${where}.`);
   }
   const { spec } = parsed.data;
+  if (spec.card && spec.card.offload.tokenId !== spec.offloadTokenId)
+    throw new ModelFileError(
+      `This model file contradicts itself: its card names offload token ${spec.card.offload.tokenId}, the spec ${spec.offloadTokenId ?? "none"}.`,
+    );
   return {
     // Zod leaves absent optional keys out, which is the spec's shape exactly.
     spec: spec as MlcModelSpec,
     sizeBytes: Math.round((spec.record.vram_required_MB ?? 0) * 1e6),
     promptedEscalation: spec.offloadTokenId === undefined,
-    description: "Your exported weights for web-llm (WebGPU).",
+    description: spec.card?.summary ?? "Your exported weights for web-llm (WebGPU).",
   };
 }
 

@@ -11,6 +11,8 @@
  *     the mean ± spread report over the finished seed-K folders of a --seeds run.
  *   train method --run DIR --method gapg|task-only|collab-aware
  *     one method of a pipeline run from its warm-up (the pipeline runs these in parallel processes).
+ *   train demo --gguf FILE --decisions FILE [--run DIR]
+ *     the app's bundled model: the seeded pipeline's GAPG model with its card (npm run make-demo-model).
  * The cloud oracle is Anthropic's API when ANTHROPIC_API_KEY is set, otherwise the local fake cloud.
  */
 
@@ -21,6 +23,7 @@ import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { cliOracle } from "./cloud/cli-oracle";
 import { checkTargets } from "./eval/targets";
+import { shipRunModel } from "./export/ship-run-model";
 import { evaluateRun } from "./gapg/run-eval";
 import { useBackend } from "./model/backend";
 import {
@@ -44,7 +47,8 @@ const USAGE = `usage:
                  [--sampler llama-cpp|tfjs]
   train eval --run DIR --test FILE.jsonl [--task arithmetic|countdown|math]
   train method --run DIR --method gapg|task-only|collab-aware
-  train report --run DIR`;
+  train report --run DIR
+  train demo --gguf FILE --decisions FILE [--run DIR]`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -69,6 +73,8 @@ const { values, positionals } = parseArgs({
     test: { type: "string" },
     task: { type: "string" },
     method: { type: "string" },
+    gguf: { type: "string" },
+    decisions: { type: "string" },
   },
 });
 
@@ -123,6 +129,9 @@ function pipelineConfig(): PipelineConfig {
   return cfg;
 }
 
+/** This invocation as a person would type it (for a model card's provenance). */
+const commandLine = () => ["train", ...process.argv.slice(2)].join(" ");
+
 async function pipelineOneSeed(cfg: PipelineConfig): Promise<void> {
   const { oracle, stop } = await cliOracle(join(cfg.outDir, "cloud-cache"));
   const t0 = performance.now();
@@ -139,7 +148,11 @@ async function pipelineOneSeed(cfg: PipelineConfig): Promise<void> {
     };
     await writeFile(join(cfg.outDir, "results.json"), JSON.stringify({ config: cfg, ...results }, null, 2));
     const report = await writeReport(cfg.outDir, [results], result.logs, `Tiny GAPG run, seed ${cfg.seed}`);
-    console.log(`\n${report}\nreport in ${join(cfg.outDir, "report.md")}; model ${result.ggufPath}`);
+    const gguf = join(cfg.outDir, "tandem-tiny-gapg.gguf");
+    await shipRunModel(cfg.outDir, { gguf, command: commandLine() });
+    console.log(
+      `\n${report}\nreport in ${join(cfg.outDir, "report.md")}; model ${gguf} (card in model-card.json)`,
+    );
   } finally {
     await stop();
   }
@@ -277,7 +290,27 @@ async function method(): Promise<void> {
   }
 }
 
-const commands: Record<string, () => Promise<void>> = { pipeline, eval: evaluate, method, report };
+/**
+ * `train demo --gguf FILE --decisions FILE [--run DIR]`: the app's bundled model. Runs the seeded
+ * default pipeline (into runs/demo, or takes a finished --run) and writes its GAPG model with the
+ * card, plus the evaluator's decisions on held-out prompts for the app's end-to-end test.
+ */
+async function demo(): Promise<void> {
+  if (!values.gguf || !values.decisions) throw new Error(`demo needs --gguf and --decisions.\n${USAGE}`);
+  let run = values.run;
+  if (!run) {
+    run = "runs/demo";
+    await pipelineOneSeed({ ...pipelineConfig(), outDir: run });
+  }
+  const card = await shipRunModel(run, {
+    gguf: values.gguf,
+    command: "npm run make-demo-model",
+    decisions: { path: values.decisions, perCategory: 4 },
+  });
+  console.log(`${card.summary}\nwrote ${values.gguf} and ${values.decisions} from ${run}`);
+}
+
+const commands: Record<string, () => Promise<void>> = { pipeline, eval: evaluate, method, report, demo };
 const command = commands[positionals[0] ?? ""];
 if (!command) {
   console.error(USAGE);

@@ -3,7 +3,8 @@
  * expressions) -> tokenizer -> tiny Qwen2 from scratch -> supervised warm-up on carry-free sums ->
  * each method trained from the same warm-up weights (task-only, collaboration-aware, GAPG) -> the
  * routers (A: n-gram logistic regression, B: the tiny model as a classifier) -> every method on the
- * held-out split at the budget and over a sweep of budgets -> results, calibration, models, GGUF.
+ * held-out split at the budget and over a sweep of budgets -> results, calibration, models (the CLI
+ * then writes the GAPG model as the app's GGUF with its card: export/ship-run-model.ts).
  */
 
 import { spawn } from "node:child_process";
@@ -25,7 +26,6 @@ import {
 import { trainRouter } from "./eval/router-ngram";
 import { type BudgetSweep, budgetSweep } from "./eval/sweep";
 import { finalCloudRate } from "./eval/targets";
-import { writePolicyGguf } from "./export/gguf-model";
 import { Policy } from "./gapg/policy";
 import { loadRunModel, type RunCalibration, saveCalibration, saveRunModel } from "./gapg/run-folder";
 import { DEFAULT_GAPG, type GapgConfig, type Method, type StepLog, trainGapg } from "./gapg/trainer";
@@ -113,7 +113,6 @@ export const TINY_PIPELINE: PipelineConfig = {
 export interface PipelineResult {
   sweep: BudgetSweep;
   logs: Record<string, StepLog[]>;
-  ggufPath: string;
   /** The offload bias that puts the GAPG model at the budget (calibrated on validation prompts). */
   gapgBias: number;
   trainingCloudRate: RunResults["trainingCloudRate"];
@@ -227,11 +226,7 @@ async function trainAndEvaluate(
     "collab-aware": methods["collab-aware"]!.test,
     gapg: methods.gapg!.test,
   };
-  const gapgPolicy = await loadRunModel(cfg.outDir, "gapg");
   const gapgBias = -budgetThreshold(validationScores.gapg!, cfg.budget);
-  const ggufPath = join(cfg.outDir, "tandem-tiny-gapg.gguf");
-  await writePolicyGguf(ggufPath, gapgPolicy, { name: "tandem-tiny-gapg" });
-  for (const v of gapgPolicy.params.values()) v.dispose();
 
   const routerNgram = trainRouter(routerLabels, config.vocabSize);
   const routerModel = new Policy(config, fromSnapshot(warm, params), tokenizer);
@@ -266,7 +261,7 @@ async function trainAndEvaluate(
     gapg: finalCloudRate(logs.gapg),
     "collab-aware": finalCloudRate(logs["collab-aware"]),
   };
-  return { sweep, logs, ggufPath, gapgBias, trainingCloudRate };
+  return { sweep, logs, gapgBias, trainingCloudRate };
 }
 
 const METHODS: readonly Method[] = ["task-only", "gapg", "collab-aware"];

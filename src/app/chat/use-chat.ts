@@ -8,6 +8,7 @@ import type { ChatMessage } from "../../core/engines/types";
 import type { Router, RouterEvent, RoutingPolicy } from "../../core/router";
 import type { ChatStore, Turn } from "../../core/store";
 import { conversationFor, routeStatFor, titleFor } from "./conversation";
+import { closeWorking } from "./reasoning";
 import { holdTurnLock } from "./turn-lock";
 
 /** A reload mid-answer loses at most this much of it. */
@@ -218,7 +219,9 @@ export function useChat(store: ChatStore | undefined, conversationId: string | u
     (turnId: string, ctx: TurnContext) => {
       const turn = turns.find((t) => t.id === turnId);
       const kept = turn?.error?.partial ?? "";
-      const draftNote = kept ? `${turn?.draft ?? ""}\n\n[cloud, interrupted] ${kept}`.trim() : "";
+      const draftNote = kept
+        ? `${closeWorking(turn?.draft ?? "")}\n\n[cloud, interrupted] ${kept}`.trim()
+        : "";
       return rerun(turnId, { ...ctx, policy: { ...ctx.policy, mode: "local" } }, { draftNote });
     },
     [turns, rerun],

@@ -9,6 +9,7 @@ import {
 import type { CatalogueEntry } from "../../core/models";
 import { formatBytes } from "../format";
 import type { ModelStatus } from "../use-local-model";
+import { ModelCardView } from "./ModelCardView";
 
 function useCacheInfo(entries: CatalogueEntry[], status: ModelStatus) {
   const [cached, setCached] = useState<Record<string, number>>({});
@@ -45,6 +46,7 @@ export function ModelManager(props: {
       <p className="engine-choice" data-testid="engine-choice" data-backend={choice?.backend ?? ""}>
         {choice ? choice.reason : "Checking this device…"}
       </p>
+      {status.state === "ready" && status.info.card && <ModelCardView card={status.info.card} />}
       {status.state === "loading" && (
         <button type="button" onClick={props.onCancel}>
           Cancel download

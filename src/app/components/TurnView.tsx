@@ -1,5 +1,6 @@
 import { useState } from "react";
 import type { Turn } from "../../core/store";
+import { splitReasoning } from "../chat/reasoning";
 import { copyText } from "../copy";
 import { AnswerText } from "../markdown/AnswerText";
 import { RouteBadge } from "./RouteBadge";
@@ -46,8 +47,25 @@ function UserMessage({ turn, busy, onEdit }: { turn: Turn; busy: boolean; onEdit
   );
 }
 
+/** A local text in the paper's format: the working collapsed, the answer shown; other text as it is. */
+function LocalText({ text, testId, working }: { text: string; testId: string; working: string }) {
+  const split = splitReasoning(text);
+  return (
+    <>
+      {split.working !== undefined && (
+        <details className="working" data-testid={`${testId}-working`}>
+          <summary>{working}</summary>
+          <pre>{split.working}</pre>
+        </details>
+      )}
+      <AnswerText text={split.answer} testId={testId} />
+    </>
+  );
+}
+
 export function TurnView({ turn, busy, actions }: { turn: Turn; busy: boolean; actions: TurnActions }) {
   const streaming = turn.status === "streaming";
+  const answer = splitReasoning(turn.answer).answer;
   return (
     <article className="turn" data-testid="turn" data-status={turn.status}>
       <UserMessage turn={turn} busy={busy} onEdit={actions.onEdit} />
@@ -59,10 +77,10 @@ export function TurnView({ turn, busy, actions }: { turn: Turn; busy: boolean; a
               Local draft before{" "}
               {turn.offload?.decision === "cloud" ? "asking the cloud" : "the cloud was declined"}
             </summary>
-            <AnswerText text={turn.draft} testId="draft" />
+            <LocalText text={turn.draft} testId="draft" working="Its working so far" />
           </details>
         )}
-        <AnswerText text={turn.answer} testId="answer" />
+        <LocalText text={turn.answer} testId="answer" working="The model's working" />
         {turn.status === "interrupted" && (
           <p className="notice" data-testid="interrupted">
             This answer was cut off when the page closed.
@@ -80,7 +98,7 @@ export function TurnView({ turn, busy, actions }: { turn: Turn; busy: boolean; a
         )}
         {!streaming && (
           <div className="turn-actions">
-            <button type="button" className="link" onClick={() => void copyText(turn.answer)}>
+            <button type="button" className="link" onClick={() => void copyText(answer)}>
               Copy
             </button>
             <button type="button" className="link" onClick={actions.onRegenerate} disabled={busy}>

@@ -1,5 +1,18 @@
-/** First screen of an empty conversation: what runs where, and two prompts to try. */
-export function Welcome({ demo, onTry }: { demo: boolean; onTry: (text: string) => void }) {
+import type { ModelCard } from "../../core/model-card";
+
+const GENERIC_EXAMPLES = [
+  { text: "Hello! What can you do?", label: "Say hello" },
+  { text: "What is 17 * 23?", label: "Ask something hard: 17 × 23" },
+];
+
+/** First screen of an empty conversation: what runs where, and prompts to try (from the model's card). */
+export function Welcome({ card, onTry }: { card: ModelCard | undefined; onTry: (text: string) => void }) {
+  const examples = card
+    ? card.examples.map((e) => ({
+        text: e.text,
+        label: `${e.text} (${e.kind}: ${e.route === "local" ? "answered here" : "asks the cloud"})`,
+      }))
+    : GENERIC_EXAMPLES;
   return (
     <section className="welcome" data-testid="welcome">
       <h2>Welcome to Tandem</h2>
@@ -8,19 +21,17 @@ export function Welcome({ demo, onTry }: { demo: boolean; onTry: (text: string) 
         model itself decides a question is beyond it and asks for the cloud; each answer says where it came
         from.
       </p>
-      {demo && (
-        <p>
-          The bundled demo model is tiny and works offline with no key: it chats a little and hands anything
-          with numbers to the cloud. Load a bigger model from <strong>Models</strong>.
+      {card && (
+        <p data-testid="welcome-card">
+          {card.summary} Bigger models are in <strong>Models</strong>.
         </p>
       )}
       <div className="row">
-        <button type="button" onClick={() => onTry("Hello! What can you do?")}>
-          Say hello
-        </button>
-        <button type="button" onClick={() => onTry("What is 17 * 23?")}>
-          Ask something hard: 17 × 23
-        </button>
+        {examples.map((e) => (
+          <button key={e.text} type="button" data-testid="welcome-example" onClick={() => onTry(e.text)}>
+            {e.label}
+          </button>
+        ))}
       </div>
     </section>
   );

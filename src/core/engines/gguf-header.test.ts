@@ -1,6 +1,8 @@
-import { encodeGguf } from "@tandem/training/export/gguf";
+import { readFile } from "node:fs/promises";
+import { encodeGguf, gguf } from "@tandem/training/export/gguf";
 import { buildHandWiredModel, handWiredVocab } from "@tandem/training/fixtures/hand-wired-model";
 import { beforeAll, describe, expect, it } from "vitest";
+import { MODEL_CARD_KEY } from "../model-card";
 import { inspectGguf } from "./gguf-header";
 
 let model: Uint8Array;
@@ -53,5 +55,26 @@ describe("inspectGguf", () => {
     const corrupt = model.slice();
     new DataView(corrupt.buffer).setBigUint64(16, 1n << 40n, true);
     await expect(inspectGguf(blob(corrupt))).rejects.toThrow(/corrupt: the metadata count claims/);
+  });
+
+  it("reads the bundled model's card and checks it against the vocabulary", async () => {
+    const bundled = await inspectGguf(new Blob([await readFile("public/models/tandem-demo.gguf")]));
+    expect(bundled.card?.offload.tokenId).toBe(bundled.offloadTokenId);
+    expect(bundled.card?.userTemplate).toContain("{message}");
+
+    const withCard = (card: unknown) => {
+      const file = buildHandWiredModel();
+      return encodeGguf({
+        ...file,
+        metadata: [...file.metadata, [MODEL_CARD_KEY, gguf.str(JSON.stringify(card))]],
+      });
+    };
+    const wrongId = { ...bundled.card, offload: { ...bundled.card!.offload, tokenId: 3 } };
+    await expect(inspectGguf(blob(await withCard(wrongId)))).rejects.toThrow(
+      /its card names offload token 3, but the vocabulary's control token <\|offload\|> is \d+/,
+    );
+    await expect(inspectGguf(blob(await withCard({ format: "tandem.card" })))).rejects.toThrow(
+      /corrupt: The model card is invalid at version/,
+    );
   });
 });

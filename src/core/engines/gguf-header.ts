@@ -4,6 +4,7 @@
  * and some missing keys abort llama.cpp outright, so every check it relies on is made here first.
  */
 
+import { MODEL_CARD_KEY, type ModelCard, parseModelCard } from "../model-card";
 import { ModelLoadError } from "./types";
 
 const MAGIC = 0x46554747;
@@ -37,6 +38,8 @@ export interface GgufSummary {
   offloadTokenId?: number;
   /** Text of the end-of-sequence token, for chat templates that write it. */
   eosToken?: string;
+  /** How the model must be used, for models post-trained here (`tandem.card`). */
+  card?: ModelCard;
   tensorCount: number;
   fileSize: number;
 }
@@ -275,6 +278,7 @@ export function validateGgufHeader(h: GgufHeader): GgufSummary {
   const isControl = offloadIndex >= 0 && Array.isArray(types) && types[offloadIndex] === 3;
   const name = get("general.name");
   const eos = tokens[Number(get("tokenizer.ggml.eos_token_id") ?? -1)];
+  const card = readCard(get(MODEL_CARD_KEY), isControl ? offloadIndex : undefined);
   return {
     architecture,
     ...(typeof name === "string" ? { name } : {}),
@@ -282,9 +286,29 @@ export function validateGgufHeader(h: GgufHeader): GgufSummary {
     vocabSize: tokens.length,
     ...(isControl ? { offloadTokenId: offloadIndex } : {}),
     ...(typeof eos === "string" ? { eosToken: eos } : {}),
+    ...(card ? { card } : {}),
     tensorCount: h.tensors.length,
     fileSize: h.fileSize,
   };
+}
+
+function readCard(
+  value: GgufMetaValue | undefined,
+  offloadTokenId: number | undefined,
+): ModelCard | undefined {
+  if (value === undefined) return undefined;
+  let card: ModelCard;
+  try {
+    card = parseModelCard(typeof value === "string" ? value : undefined);
+  } catch (e) {
+    throw new ModelLoadError(`The model file is corrupt: ${(e as Error).message}`, "corrupt");
+  }
+  if (card.offload.tokenId !== offloadTokenId)
+    throw new ModelLoadError(
+      `The model file is corrupt: its card names offload token ${card.offload.tokenId}, but the vocabulary's control token ${card.offload.token} is ${offloadTokenId ?? "missing"}.`,
+      "corrupt",
+    );
+  return card;
 }
 
 export async function inspectGguf(blob: Blob): Promise<GgufSummary> {

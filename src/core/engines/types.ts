@@ -1,5 +1,7 @@
 /** The one interface every local backend implements, whatever thread it runs in. */
 
+import type { ModelCard } from "../model-card";
+
 export type ChatRole = "system" | "user" | "assistant";
 
 export interface ChatMessage {
@@ -45,6 +47,8 @@ export type MlcModelSpec = {
   label: string;
   /** Id of `<|offload|>` in the weights' tokenizer, for our own post-trained exports. */
   offloadTokenId?: number;
+  /** How the post-trained model must be used (prompt, decoding, offload bias) and where it came from. */
+  card?: ModelCard;
   /** A web-llm ModelRecord (plain JSON, so it can cross a worker boundary). */
   record: {
     model: string;
@@ -65,6 +69,8 @@ export interface EngineInfo {
   /** Id of `<|offload|>` in this model's vocabulary, when it has the token. */
   offloadTokenId?: number;
   contextLength?: number;
+  /** The model's card, when it has one: the engine then prompts and decodes as the card says. */
+  card?: ModelCard;
 }
 
 export interface LocalEngine {

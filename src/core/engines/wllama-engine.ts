@@ -4,6 +4,7 @@
  */
 
 import { type RawCompletionChunk, Wllama, type WllamaLogger } from "@wllama/wllama";
+import { cardMessages, cardOptions } from "../model-card";
 import { ChatTemplate } from "./chat-template";
 import { inspectGguf } from "./gguf-header";
 import { fetchModelFile } from "./model-file";
@@ -112,16 +113,20 @@ export class WllamaEngine implements LocalEngine {
       modelId: model.id,
       contextLength: ctx.n_ctx,
       ...(summary.offloadTokenId !== undefined ? { offloadTokenId: summary.offloadTokenId } : {}),
+      ...(summary.card ? { card: summary.card } : {}),
     };
     return this.info;
   }
 
   async *generate(
-    messages: readonly ChatMessage[],
-    options: GenerateOptions = {},
+    conversation: readonly ChatMessage[],
+    requested: GenerateOptions = {},
   ): AsyncIterable<TokenChunk> {
     const wllama = this.wllama;
     if (!wllama || !this.template) throw new Error("No model is loaded in the CPU engine.");
+    const card = this.info?.card;
+    const messages = card ? cardMessages(card, conversation) : conversation;
+    const options = card ? cardOptions(card, requested) : requested;
     const { signal } = options;
     if (signal?.aborted) return;
     const logitBias: Record<string, number> = { ...options.logitBias };

@@ -3,12 +3,13 @@
  * converts a local Hugging Face folder (config.json, tokenizer.json, safetensors) for an engine:
  *   mlc          q4f16_1 | q4f32_1       web-llm folder + webllm-model-record.json
  *                [--base-url URL] [--model-lib URL] [--name ID] [--context-window N]
+ * --card FILE puts a model card (a pipeline run's model-card.json) into tandem-model.json or the GGUF.
  *   gguf         f32 | f16 | q8_0 | q4_0  <out-dir>/<name>-<quant>.gguf for wllama / llama.cpp
  *   safetensors  f32 | f16 | bf16         HF folder (config.json, tokenizer.json, model.safetensors)
  * `<|offload|>` is added to the tokenizer (first free row, mean embedding) when missing.
  */
 
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { openHfCheckpoint } from "../checkpoint/hf-folder";
@@ -20,6 +21,7 @@ import { GGUF_WEIGHT_TYPES, type GgufWeightType, modelToGguf } from "./gguf-mode
 import { exportHfSafetensors } from "./hf-safetensors";
 import { exportMlc } from "./mlc/export";
 import { MLC_QUANTIZATIONS, type MlcQuantization } from "./mlc/plan";
+import type { ModelCard } from "./model-card";
 
 const QUANTS = {
   mlc: MLC_QUANTIZATIONS,
@@ -32,7 +34,8 @@ type Format = keyof typeof QUANTS;
 const USAGE = `usage: export --format ${Object.keys(QUANTS).join("|")} --quant Q <checkpoint-dir> <out-dir>
   mlc:          --quant ${QUANTS.mlc.join("|")} [--base-url URL] [--model-lib URL] [--name ID] [--context-window N]
   gguf:         --quant ${QUANTS.gguf.join("|")} [--name NAME]
-  safetensors:  --quant ${QUANTS.safetensors.join("|")}`;
+  safetensors:  --quant ${QUANTS.safetensors.join("|")}
+  mlc, gguf:    [--card model-card.json]`;
 
 class UsageError extends Error {}
 
@@ -46,6 +49,7 @@ function parse() {
       "base-url": { type: "string" },
       "model-lib": { type: "string" },
       "context-window": { type: "string" },
+      card: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -69,6 +73,16 @@ function parse() {
   return { format, quant: values.quant, checkpoint, out, values, contextWindow };
 }
 
+/** A pipeline run's model-card.json, checked against the checkpoint it is meant for. */
+async function readCard(path: string, offloadTokenId: number | undefined): Promise<ModelCard> {
+  const card = JSON.parse(await readFile(path, "utf8")) as ModelCard;
+  if (card.format !== "tandem.card" || card.offload?.tokenId !== offloadTokenId)
+    throw new UsageError(
+      `${path} is not the card of this checkpoint (its offload token is ${card.offload?.tokenId}, the checkpoint's ${offloadTokenId}).`,
+    );
+  return card;
+}
+
 async function main(): Promise<void> {
   const { format, quant, checkpoint, out, values, contextWindow } = parse();
   const ckpt = await openHfCheckpoint(checkpoint);
@@ -83,6 +97,7 @@ async function main(): Promise<void> {
     rate: (done, s) => `${((done * 4) / 1e6 / s).toFixed(0)} MB/s`,
   });
   const model = { ...ckpt, weights: withProgress(ckpt.weights, bar.update) };
+  const card = values.card ? await readCard(values.card, ckpt.offloadTokenId) : undefined;
   const t0 = performance.now();
   try {
     if (format === "mlc") {
@@ -92,13 +107,17 @@ async function main(): Promise<void> {
         ...(values["base-url"] ? { baseUrl: values["base-url"] } : {}),
         ...(values["model-lib"] ? { modelLib: values["model-lib"] } : {}),
         ...(contextWindow ? { contextWindow } : {}),
+        ...(card ? { card } : {}),
       });
       bar.finish();
       console.error(`wrote ${files.length} files to ${out}; serve them at ${record.model}`);
     } else if (format === "gguf") {
       await mkdir(out, { recursive: true });
       const path = join(out, `${name}-${quant}.gguf`);
-      const bytes = await writeGgufFile(path, modelToGguf(model, { type: quant as GgufWeightType, name }));
+      const bytes = await writeGgufFile(
+        path,
+        modelToGguf(model, { type: quant as GgufWeightType, name, ...(card ? { card } : {}) }),
+      );
       bar.finish();
       console.error(`wrote ${path} (${(bytes / 1e6).toFixed(1)} MB)`);
     } else {

@@ -13,6 +13,7 @@ import type { BpeTokenizer } from "../tokenizer/bpe-tokenizer";
 import { CHATML_JINJA } from "../tokenizer/chat-template";
 import { type ExportModel, policyExportModel } from "./export-model";
 import { GgmlType, type GgufFile, type GgufTensor, type GgufValue, gguf, writeGgufFile } from "./gguf";
+import { MODEL_CARD_KEY, type ModelCard } from "./model-card";
 
 export type GgufWeightType = "f32" | "f16" | "q8_0" | "q4_0";
 export const GGUF_WEIGHT_TYPES: readonly GgufWeightType[] = ["f32", "f16", "q8_0", "q4_0"];
@@ -115,7 +116,7 @@ function vocabulary(m: ExportModel): { tokens: string[]; types: number[]; merges
   return { tokens, types, merges };
 }
 
-function ggufMetadata(m: ExportModel, name: string): Array<[string, GgufValue]> {
+function ggufMetadata(m: ExportModel, name: string, card?: ModelCard): Array<[string, GgufValue]> {
   const c: Qwen2Config = m.model.config;
   const arch = m.model.architecture;
   const { tokens, types, merges } = vocabulary(m);
@@ -149,12 +150,13 @@ function ggufMetadata(m: ExportModel, name: string): Array<[string, GgufValue]> 
     ...optional("tokenizer.ggml.padding_token_id", pad),
     ["tokenizer.ggml.add_bos_token", gguf.bool(false)],
     ...(chatml ? [["tokenizer.chat_template", gguf.str(CHATML_JINJA)] as [string, GgufValue]] : []),
+    ...(card ? [[MODEL_CARD_KEY, gguf.str(JSON.stringify(card))] as [string, GgufValue]] : []),
   ];
 }
 
 export function modelToGguf(
   m: ExportModel,
-  { type = "f32", name = "tandem" }: { type?: GgufWeightType; name?: string } = {},
+  { type = "f32", name = "tandem", card }: { type?: GgufWeightType; name?: string; card?: ModelCard } = {},
 ): GgufFile {
   const c = m.model.config;
   const w = m.weights;
@@ -177,15 +179,15 @@ export function modelToGguf(
     });
   }
   if (!c.tieEmbeddings) tensors.push(tensorFor(w, m, "lm_head.weight", "output.weight", type));
-  return { metadata: ggufMetadata(m, name), tensors };
+  return { metadata: ggufMetadata(m, name, card), tensors };
 }
 
 /** A model trained here (tfjs variables) written as a GGUF file at `path`. */
 export async function writePolicyGguf(
   path: string,
   model: { config: Qwen2Config; params: Params; tokenizer: BpeTokenizer },
-  { name, type = "f32" }: { name: string; type?: GgufWeightType },
+  options: { name: string; type?: GgufWeightType; card?: ModelCard },
 ): Promise<void> {
   const source = policyExportModel(model.config, model.params, model.tokenizer);
-  await writeGgufFile(path, modelToGguf(source, { type, name }));
+  await writeGgufFile(path, modelToGguf(source, options));
 }

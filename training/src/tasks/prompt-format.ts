@@ -15,12 +15,15 @@ const PAPER_HELP_TAG = /<unknown>\s*I\s+need\s+external\s+assistance\s*<\/unknow
 const INSTRUCTIONS = `Work in <think></think>, answer in <answer></answer>, or write ${OFFLOAD_TOKEN} to ask.`;
 
 /**
- * The user message for an example: the answer-format instructions, a blank line, then the question.
+ * The user message: the answer-format instructions, a blank line, then the question (`{message}`).
  * The question comes last so that it sits right before the answer: a 2-layer model attends to it
- * from the positions where it decides to answer or to ask.
+ * from the positions where it decides to answer or to ask. The model card carries this template so
+ * the app wraps a user's message exactly as training did.
  */
+export const USER_TEMPLATE = `${INSTRUCTIONS}\n\n{message}`;
+
 export function formatPrompt(example: TaskExample): string {
-  return `${INSTRUCTIONS}\n\n${example.question}`;
+  return USER_TEMPLATE.replace("{message}", () => example.question);
 }
 
 /** A well-formed completion with the example's reference answer, for supervised warm-up. */

@@ -5,6 +5,7 @@
  */
 
 import { type AppConfig, type LogitProcessor, MLCEngine } from "@mlc-ai/web-llm";
+import { cardMessages, cardOptions } from "../../model-card";
 import { chunksFor } from "../token-chunks";
 import {
   type ChatMessage,
@@ -86,16 +87,20 @@ export class WebLLMEngine implements LocalEngine {
       backend: "webllm",
       modelId: model.id,
       ...(model.offloadTokenId !== undefined ? { offloadTokenId: model.offloadTokenId } : {}),
+      ...(model.card ? { card: model.card } : {}),
     };
     return this.info;
   }
 
   async *generate(
-    messages: readonly ChatMessage[],
-    options: GenerateOptions = {},
+    conversation: readonly ChatMessage[],
+    requested: GenerateOptions = {},
   ): AsyncIterable<TokenChunk> {
     const engine = this.engine;
     if (!engine) throw new Error("No model is loaded in the WebGPU engine.");
+    const card = this.info?.card;
+    const messages = card ? cardMessages(card, conversation) : conversation;
+    const options = card ? cardOptions(card, requested) : requested;
     const { signal } = options;
     if (signal?.aborted) return;
     const logitBias: Record<string, number> = { ...options.logitBias };

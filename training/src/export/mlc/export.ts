@@ -7,6 +7,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { type ExportModel, parameterCount } from "../export-model";
+import type { ModelCard } from "../model-card";
 import { DEFAULT_CONTEXT_WINDOW, mlcChatConfig } from "./chat-config";
 import { resolveModelLib, type WebLlmRecord, webLlmRecord } from "./model-record";
 import { type MlcQuantization, planMlcParams } from "./plan";
@@ -26,6 +27,8 @@ export interface MlcExportOptions {
   modelLib?: string;
   contextWindow?: number;
   maxShardBytes?: number;
+  /** The model card (how to prompt it, its offload bias, provenance), for tandem-model.json. */
+  card?: ModelCard;
 }
 
 export interface MlcExportResult {
@@ -63,6 +66,7 @@ export async function exportMlc(
     id: record.model_id,
     label: `${options.name ?? basename(resolve(outDir))} (${quant}, WebGPU)`,
     ...(m.offloadTokenId !== undefined ? { offloadTokenId: m.offloadTokenId } : {}),
+    ...(options.card ? { card: options.card } : {}),
     record,
   };
   await writeFile(
