@@ -140,7 +140,10 @@ test("a dropped cloud stream keeps the partial text and offers a local answer", 
   await expect(turn.getByTestId("draft")).toContainText(partial, { useInnerText: false });
 });
 
-test("a corrupt or truncated GGUF gives a clear error", async ({ page, openApp }) => {
+test("a corrupt or truncated GGUF gives a clear error and the loaded model keeps answering", async ({
+  page,
+  openApp,
+}) => {
   await openApp();
   const good = await readFile("public/models/tandem-demo.gguf");
   await page.route("**/broken/truncated.gguf", (r) =>
@@ -148,14 +151,19 @@ test("a corrupt or truncated GGUF gives a clear error", async ({ page, openApp }
   );
   await page.route("**/broken/page.gguf", (r) => r.fulfill({ body: "<html>404 Not Found</html>" }));
   const status = page.getByTestId("model-status");
-  await openPanel(page, "Models");
-  await page.getByLabel("Model URL").fill(new URL("broken/truncated.gguf", page.url()).href);
-  await page.getByRole("button", { name: "Load URL" }).click();
-  await expect(status).toHaveAttribute("data-state", "error");
-  await expect(status).toContainText(/truncated: tensor "[^"]+" needs bytes up to \d+ but the file has \d+/);
-  await page.getByLabel("Model URL").fill(new URL("broken/page.gguf", page.url()).href);
-  await page.getByRole("button", { name: "Load URL" }).click();
-  await expect(status).toContainText("not a GGUF model");
+  const failed = page.getByTestId("model-load-failed");
+  const models = await openPanel(page, "Models");
+  await models.getByLabel("Model URL").fill(new URL("broken/truncated.gguf", page.url()).href);
+  await models.getByRole("button", { name: "Load URL" }).click();
+  await expect(failed).toContainText(/truncated: tensor "[^"]+" needs bytes up to \d+ but the file has \d+/);
+  await expect(failed).toContainText("Still using Tandem demo (tiny, bundled).");
+  await expect(status).toHaveAttribute("data-state", "ready");
+  await models.getByLabel("Model URL").fill(new URL("broken/page.gguf", page.url()).href);
+  await models.getByRole("button", { name: "Load URL" }).click();
+  await expect(failed).toContainText("not a GGUF model");
+  await page.keyboard.press("Escape");
+  await ask(page, LOCAL.text);
+  await expect(lastTurn(page).getByTestId("answer")).toHaveText(LOCAL.answer!);
 });
 
 test("an exported web-llm model on a browser without WebGPU is refused with the way out", async ({

@@ -1,6 +1,7 @@
 /**
  * The baseline for `npm run bench:app`: the same demo model in a bare page with wllama called
- * directly (no React, no router, no store), with the app's thread count and context length.
+ * directly (no React, no router, no store), with the app's thread count, context length, and the
+ * model card's prompt template and offload bias.
  * Exposes `__firstTokenMs(prompt)`.
  */
 
@@ -9,7 +10,9 @@ import wasmUrl from "@wllama/wllama/esm/wasm/wllama.wasm?url";
 import { inspectGguf } from "../../src/core/engines/gguf-header";
 
 const model = await (await fetch(new URL("models/tandem-demo.gguf", location.href))).blob();
-const { contextLength } = await inspectGguf(model);
+const { contextLength, card } = await inspectGguf(model);
+// Prompted and decoded as its card says, as the app does.
+const wrap = (prompt: string) => (card ? card.userTemplate.replace("{message}", () => prompt) : prompt);
 const wllama = new Wllama({ default: wasmUrl }, { suppressNativeLog: true });
 await wllama.loadModel([model], { n_ctx: Math.min(4096, contextLength), n_threads: 1 });
 
@@ -19,10 +22,11 @@ async function firstTokenMs(prompt: string): Promise<number> {
   let first = 0;
   await wllama
     .createCompletion({
-      prompt: `<|im_start|>user\n${prompt}<|im_end|>\n<|im_start|>assistant\n`,
+      prompt: `<|im_start|>user\n${wrap(prompt)}<|im_end|>\n<|im_start|>assistant\n`,
       stream: true,
       temperature: 0,
       max_tokens: 64,
+      ...(card ? { logit_bias: { [card.offload.tokenId]: card.offload.bias } as never } : {}),
       abortSignal: controller.signal,
       onData: () => {
         if (!first) first = performance.now();

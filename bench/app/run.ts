@@ -12,12 +12,18 @@ import { type Browser, chromium, type Page } from "@playwright/test";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../playwright.config";
 import { loadConfig } from "../../server/config";
 import { startServer } from "../../server/start";
+import { inspectGguf } from "../../src/core/engines/gguf-header";
 import { median, percentile } from "../router/stats";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const DIST = join(ROOT, "dist");
 const RAW = join(ROOT, "bench/results/app-raw");
 const rounds = Number(process.env.ROUNDS ?? 8);
+const DEMO = join(ROOT, "public/models/tandem-demo.gguf");
+/** A prompt the demo model answers on the device, from its card's examples. */
+const PROMPT =
+  (await inspectGguf(new Blob([await readFile(DEMO)]))).card?.examples.find((e) => e.route === "local")
+    ?.text ?? "Hello there";
 
 const gz = async (path: string) => gzipSync(await readFile(path), { level: 9 }).length;
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
@@ -76,13 +82,14 @@ async function openApp(browser: Browser, url: string): Promise<Page> {
 /** Send -> first answer text on the page, in a new conversation. */
 async function appFirstToken(page: Page): Promise<number> {
   await page.getByRole("button", { name: "New chat" }).click();
-  await page.getByLabel("Message").fill("Hello there");
+  await page.getByLabel("Message").fill(PROMPT);
   const ms = await page.evaluate(
     () =>
       new Promise<number>((done) => {
         const t0 = performance.now();
         const observer = new MutationObserver(() => {
-          if (document.querySelector('[data-testid="answer"]')?.textContent) {
+          // The first thing the answer shows: the model's working (collapsed) or the answer itself.
+          if (document.querySelector('[data-testid="answer-working"], [data-testid="answer"]')?.textContent) {
             observer.disconnect();
             done(performance.now() - t0);
           }
@@ -102,7 +109,7 @@ execFileSync("npx", ["vite", "build", "--config", resolve(import.meta.dirname, "
   stdio: "inherit",
 });
 await mkdir(join(RAW, "models"), { recursive: true });
-await copyFile(join(ROOT, "public/models/tandem-demo.gguf"), join(RAW, "models/tandem-demo.gguf"));
+await copyFile(DEMO, join(RAW, "models/tandem-demo.gguf"));
 
 const js = await initialJavaScript();
 const base = { ...process.env, HOST: "127.0.0.1", PORT: "0", ANTHROPIC_API_KEY: "" };
@@ -117,8 +124,10 @@ try {
   await rawPage.goto(`${raw.url}/index.html`);
   await rawPage.waitForFunction(() => "__firstTokenMs" in window, null, { timeout: 60_000 });
   const rawFirst = () =>
-    rawPage.evaluate(() =>
-      (window as unknown as { __firstTokenMs: (p: string) => Promise<number> }).__firstTokenMs("Hello there"),
+    rawPage.evaluate(
+      (prompt) =>
+        (window as unknown as { __firstTokenMs: (p: string) => Promise<number> }).__firstTokenMs(prompt),
+      PROMPT,
     );
   await rawFirst(); // warm-up
   const appPage = await openApp(browser, `${app.url}/`);

@@ -28,6 +28,11 @@ export function ModelStatusLine({ status }: { status: ModelStatus }) {
       {p?.phase === "download" && p.totalBytes ? (
         <progress max={p.totalBytes} value={p.loadedBytes} aria-label="Download progress" />
       ) : null}
+      {status.state === "ready" && status.failed && (
+        <p className="error" role="alert" data-testid="model-load-failed">
+          {status.failed}
+        </p>
+      )}
       {status.state === "ready" && status.warning && (
         <p className="warning" role="alert" data-testid="model-warning">
           {status.warning}
