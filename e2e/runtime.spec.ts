@@ -205,3 +205,26 @@ test("a tiny model trained here and exported as GGUF escalates through the route
   await expect(turn.getByTestId("answer")).toContainText("77");
   expect(cloud.requests).toHaveLength(1);
 });
+
+test("a real instruct model from the CPU catalogue downloads from its model host, with progress", async ({
+  page,
+  openApp,
+}) => {
+  // The model host (huggingface.co) is unreachable here: a route serves a GGUF in its place.
+  const { gguf } = await trainOffloadModel();
+  const hostRequests: string[] = [];
+  await page.route("https://huggingface.co/**", (r) => {
+    hostRequests.push(r.request().url());
+    return r.fulfill({ body: Buffer.from(gguf), headers: { "content-length": String(gguf.length) } });
+  });
+  await openApp();
+  const models = await openPanel(page, "Models");
+  const label = "Qwen2.5-0.5B-Instruct (Q4_K_M, CPU)";
+  await expect(models.getByTestId("catalogue")).toContainText(`${label} · 468.3 MB download`);
+  await models.getByRole("button", { name: `Load ${label}` }).click();
+  await expect(page.getByTestId("model-status")).toHaveText(`Ready: ${label} on wllama`);
+  expect(hostRequests).toEqual([
+    "https://huggingface.co/Qwen/Qwen2.5-0.5B-Instruct-GGUF/resolve/main/qwen2.5-0.5b-instruct-q4_k_m.gguf",
+  ]);
+  await expect(models.getByRole("button", { name: `Load ${label}` })).toHaveText("Loaded");
+});

@@ -229,6 +229,7 @@ export function App() {
             <ModelManager
               choice={model.choice}
               entries={model.entries}
+              hidden={model.hidden}
               status={model.status}
               onLoad={loadEntry}
               onCancel={model.cancel}

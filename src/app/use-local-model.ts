@@ -10,7 +10,7 @@ import {
 } from "../core/engines/capabilities";
 import { createEngine } from "../core/engines/create-engine";
 import type { EngineInfo, LoadProgress, LocalEngine } from "../core/engines/types";
-import { type CatalogueEntry, catalogue } from "../core/models";
+import { type CatalogueEntry, catalogue, type HiddenEntry } from "../core/models";
 import type { Settings } from "./settings";
 
 export type ModelStatus =
@@ -31,6 +31,7 @@ export function useLocalModel(settings: Settings) {
   const [caps, setCaps] = useState<DeviceCapabilities>();
   const [choice, setChoice] = useState<EngineChoice>();
   const [entries, setEntries] = useState<CatalogueEntry[]>([]);
+  const [hidden, setHidden] = useState<HiddenEntry[]>([]);
   const [status, setStatus] = useState<ModelStatus>({ state: "probing" });
   const engine = useRef<{ backend: string; engine: LocalEngine }>(undefined);
   const loading = useRef<AbortController>(undefined);
@@ -41,11 +42,12 @@ export function useLocalModel(settings: Settings) {
     void (async () => {
       const c = await probeCapabilities();
       const ch = chooseEngine(c, settings.engine);
-      const list = await catalogue(ch, document.baseURI);
+      const list = await catalogue(ch, document.baseURI, c);
       if (!live) return;
       setCaps(c);
       setChoice(ch);
-      setEntries(list);
+      setEntries(list.entries);
+      setHidden(list.hidden);
       setStatus({ state: "idle" });
     })();
     return () => {
@@ -107,5 +109,5 @@ export function useLocalModel(settings: Settings) {
 
   const cancel = useCallback(() => loading.current?.abort(), []);
 
-  return { caps, choice, entries, status, load, cancel, engine: () => engine.current?.engine };
+  return { caps, choice, entries, hidden, status, load, cancel, engine: () => engine.current?.engine };
 }

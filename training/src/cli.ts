@@ -94,6 +94,8 @@ function pipelineConfig(): PipelineConfig {
         validationPrompts: 100,
         routerPrompts: 200,
         warmup: { ...TINY_PIPELINE.warmup, steps: 60 },
+        // A smoke run: 60 steps teach nothing, so no bar.
+        warmupBar: { ...TINY_PIPELINE.warmupBar, minAccuracy: 0 },
         gapg: { ...TINY_PIPELINE.gapg, steps: 5, promptsPerBatch: 8 },
         modelRouter: { ...TINY_PIPELINE.modelRouter, steps: 20 },
         budgets: [0, 0.3, 0.6],

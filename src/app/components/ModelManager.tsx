@@ -6,7 +6,7 @@ import {
   type StorageEstimate,
   storageEstimate,
 } from "../../core/engines/model-cache";
-import type { CatalogueEntry } from "../../core/models";
+import type { CatalogueEntry, HiddenEntry } from "../../core/models";
 import { formatBytes } from "../format";
 import type { ModelStatus } from "../use-local-model";
 import { ModelCardView } from "./ModelCardView";
@@ -30,6 +30,7 @@ function useCacheInfo(entries: CatalogueEntry[], status: ModelStatus) {
 export function ModelManager(props: {
   choice: EngineChoice | undefined;
   entries: CatalogueEntry[];
+  hidden: HiddenEntry[];
   status: ModelStatus;
   onLoad: (entry: CatalogueEntry) => void;
   onCancel: () => void;
@@ -86,6 +87,18 @@ export function ModelManager(props: {
           </li>
         ))}
       </ul>
+      {props.hidden.length > 0 && (
+        <details className="muted" data-testid="hidden-models">
+          <summary>Not offered on this device ({props.hidden.length})</summary>
+          <ul>
+            {props.hidden.map((h) => (
+              <li key={h.label}>
+                {h.label}: {h.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
       <form
         className="row"
         onSubmit={(e) => {

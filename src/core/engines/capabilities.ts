@@ -6,6 +6,8 @@ export interface DeviceCapabilities {
   shaderF16: boolean;
   adapterDescription?: string;
   maxBufferSize?: number;
+  /** The largest storage buffer a shader may bind: web-llm's weights and KV cache must fit in it. */
+  maxStorageBufferBindingSize?: number;
   /** Why WebGPU is unavailable, when it is. */
   problem?: string;
 }
@@ -14,7 +16,7 @@ export interface DeviceCapabilities {
 interface GpuLike {
   requestAdapter(): Promise<{
     features: { has(name: string): boolean };
-    limits: { maxBufferSize: number };
+    limits: { maxBufferSize: number; maxStorageBufferBindingSize?: number };
     info?: { vendor?: string; architecture?: string; description?: string };
   } | null>;
 }
@@ -32,6 +34,9 @@ export async function probeCapabilities(
       webgpu: true,
       shaderF16: adapter.features.has("shader-f16"),
       maxBufferSize: adapter.limits.maxBufferSize,
+      ...(adapter.limits.maxStorageBufferBindingSize !== undefined
+        ? { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize }
+        : {}),
       ...(description ? { adapterDescription: description } : {}),
     };
   } catch (e) {

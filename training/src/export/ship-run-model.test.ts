@@ -3,7 +3,7 @@ import type { PromptOutcome } from "../eval/outcomes";
 import { decide, examples } from "./ship-run-model";
 
 const outcome = (question: string, answer: string, margins: number[], text: string): PromptOutcome => ({
-  example: { question, answer },
+  example: { id: question, task: "arithmetic", question, answer },
   localCorrect: false,
   cloudCorrect: true,
   margins,
