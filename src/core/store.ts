@@ -194,6 +194,30 @@ export class ChatStore {
     return conversation;
   }
 
+  /** A new conversation and its first turn, in one transaction (it is on the path to the first token). */
+  async startConversation(
+    title: string,
+    first: Omit<Turn, "conversationId">,
+  ): Promise<{ conversation: Conversation; turn: Turn }> {
+    const conversation = {
+      id: crypto.randomUUID(),
+      title,
+      createdAt: first.createdAt,
+      updatedAt: first.updatedAt,
+    };
+    const turn: Turn = { ...first, conversationId: conversation.id };
+    await this.write("the message", async () => {
+      const tx = this.db.transaction(["conversations", "turns"], "readwrite", RELAXED);
+      await Promise.all([
+        tx.objectStore("conversations").put(conversation),
+        tx.objectStore("turns").put(turn),
+        tx.done,
+      ]);
+    });
+    this.announce({ kind: "conversations" });
+    return { conversation, turn };
+  }
+
   async renameConversation(id: string, title: string): Promise<void> {
     await this.write("the new title", async () => {
       const tx = this.db.transaction("conversations", "readwrite");

@@ -4,6 +4,7 @@
  */
 
 import { useCallback, useEffect, useRef, useState } from "react";
+import { flushSync } from "react-dom";
 import type { ChatMessage } from "../../core/engines/types";
 import type { Router, RouterEvent, RoutingPolicy } from "../../core/router";
 import type { ChatStore, Turn } from "../../core/store";
@@ -116,9 +117,13 @@ export function useChat(store: ChatStore | undefined, conversationId: string | u
       const show = () => setTurns((ts) => ts.map((t) => (t.id === current.id ? current : t)));
       await holdTurnLock(start.id, async () => {
         try {
+          let first = true;
           for await (const e of ctx.router.turn(messages, ctx.policy, controller.signal)) {
             current = { ...applyEvent(current, e), updatedAt: Date.now() };
-            show();
+            // The first text is rendered at once instead of in the scheduler's next task.
+            if (first) flushSync(show);
+            else show();
+            first = false;
             flush.schedule();
             if (e.type === "done" || e.type === "error")
               await store
@@ -146,28 +151,30 @@ export function useChat(store: ChatStore | undefined, conversationId: string | u
   const send = useCallback(
     async (text: string, ctx: TurnContext, onCreated: (id: string) => void) => {
       if (!store) return;
-      let id = conversationId;
+      const id = conversationId;
       try {
-        if (!id) {
-          id = (await store.createConversation(titleFor(text))).id;
-          shown.current = id;
-          onCreated(id);
-        }
         const now = Date.now();
-        const last = turns.at(-1);
-        const turn: Turn = {
+        const last = id ? turns.at(-1) : undefined;
+        const fields = {
           id: crypto.randomUUID(),
-          conversationId: id,
           seq: last ? last.seq + 1 : 0,
           user: text,
           answer: "",
-          source: "local",
-          status: "streaming",
+          source: "local" as const,
+          status: "streaming" as const,
           createdAt: now,
           updatedAt: now,
         };
-        await store.putTurn(turn);
-        setTurns((ts) => [...ts.filter((t) => t.conversationId === id), turn]);
+        let turn: Turn;
+        if (id) {
+          turn = { ...fields, conversationId: id };
+          await store.putTurn(turn);
+        } else {
+          turn = (await store.startConversation(titleFor(text), fields)).turn;
+          shown.current = turn.conversationId;
+          onCreated(turn.conversationId);
+        }
+        setTurns((ts) => [...ts.filter((t) => t.conversationId === turn.conversationId), turn]);
         await run(turn, conversationFor(ctx.system, turns, text), ctx);
       } catch (e) {
         reportSaveError(e);
