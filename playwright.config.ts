@@ -37,7 +37,7 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: `npx tsx e2e/fixtures/fake-cloud/cli.ts ${PROXY_UPSTREAM_PORT}`,
+      command: `npx tsx training/src/cloud/fake-anthropic/cli.ts ${PROXY_UPSTREAM_PORT}`,
       url: `http://127.0.0.1:${PROXY_UPSTREAM_PORT}/__admin/requests`,
       reuseExistingServer: !process.env.CI,
       timeout: 30_000,

@@ -1,7 +1,7 @@
 /**
  * The chat app end to end: the real build served by the real server, real wllama, real IndexedDB,
  * real service worker and Cache Storage in headless Chromium. The only stand-in is the cloud: the
- * local fake Anthropic Messages API (fixtures/fake-cloud).
+ * local fake Anthropic Messages API (training/src/cloud/fake-anthropic).
  */
 
 import { mkdir } from "node:fs/promises";

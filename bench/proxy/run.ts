@@ -95,7 +95,7 @@ async function wave(url: string) {
 }
 
 const cloud = await start(
-  ["e2e/fixtures/fake-cloud/cli.ts", String(CLOUD_PORT)],
+  ["training/src/cloud/fake-anthropic/cli.ts", String(CLOUD_PORT)],
   {},
   `http://127.0.0.1:${CLOUD_PORT}/__admin/requests`,
 );

@@ -9,9 +9,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, resolve } from "node:path";
 import { chromium } from "@playwright/test";
+import { FakeCloud } from "@tandem/training/cloud/fake-anthropic/server";
 import { encodeGguf } from "@tandem/training/export/gguf";
 import { buildHandWiredModel } from "@tandem/training/fixtures/hand-wired-model";
-import { FakeCloud } from "../../e2e/fixtures/fake-cloud/server";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../playwright.config";
 import { median, percentile } from "./stats";
 

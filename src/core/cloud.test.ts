@@ -1,6 +1,7 @@
 // The fake cloud here stands in for Anthropic's Messages API (no internet in tests).
+
+import { FakeCloud } from "@tandem/training/cloud/fake-anthropic/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { FakeCloud } from "../../e2e/fixtures/fake-cloud/server";
 import { CloudClient, type CloudConfig, CloudError, type CloudEvent, toAnthropicMessages } from "./cloud";
 
 const cloud = new FakeCloud({ apiKey: "sk-test" });

@@ -1,8 +1,9 @@
 // The cloud here is the fake Anthropic API (a stand-in for the real one: no internet in tests);
 // the engine is a scripted LocalEngine so that each routing rule is checked on its own. The real
 // engines go through the same router in the end-to-end tests.
+
+import { FakeCloud } from "@tandem/training/cloud/fake-anthropic/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { FakeCloud } from "../../e2e/fixtures/fake-cloud/server";
 import { CloudClient } from "./cloud";
 import { InMemoryRouteHistory } from "./cloud-budget";
 import type { ChatMessage, EngineInfo, GenerateOptions, LocalEngine, TokenChunk } from "./engines/types";

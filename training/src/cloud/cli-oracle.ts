@@ -4,7 +4,7 @@
  * which speaks the same wire protocol and solves arithmetic exactly.
  */
 
-import { FakeCloud } from "../../../e2e/fixtures/fake-cloud/server";
+import { FakeCloud } from "./fake-anthropic/server";
 import { AnthropicOracle } from "./oracle";
 
 export async function cliOracle(

@@ -3,7 +3,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeCloud } from "../../../e2e/fixtures/fake-cloud/server";
+import { FakeCloud } from "./fake-anthropic/server";
 import { AnthropicOracle, extractCloudAnswer } from "./oracle";
 
 const cloud = new FakeCloud({ apiKey: "sk-oracle" });

@@ -13,7 +13,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeCloud } from "../../../e2e/fixtures/fake-cloud/server";
+import { FakeCloud } from "../cloud/fake-anthropic/server";
 import { AnthropicOracle } from "../cloud/oracle";
 import { auc } from "../eval/auc";
 import { offloadPosition, offloadScore } from "../eval/decision";
