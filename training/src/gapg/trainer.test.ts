@@ -1,0 +1,135 @@
+/**
+ * The trainer's wiring, with a scripted sampler in place of the model's sampling: every completion
+ * is chosen by the test, so the step's rewards, filter counts, advantages and update follow from the
+ * script alone (the learning itself is tested in gapg-learning.test.ts).
+ */
+
+import { beforeAll, describe, expect, it } from "vitest";
+import type { CloudOracle } from "../cloud/oracle";
+import { useBackend } from "../model/backend";
+import { PRESETS, type Qwen2Config } from "../model/config";
+import { initParams } from "../model/qwen2";
+import type { GroupSampleOptions, Sampler, SamplerModel } from "../rollout/sampler";
+import { workedSolution } from "../tasks/arithmetic";
+import { taskFor } from "../tasks/index";
+import { OFFLOAD_TOKEN, solutionCompletion } from "../tasks/prompt-format";
+import { generateSumMix, sumCategory } from "../tasks/sum-mix";
+import { trainTaskTokenizer } from "../tasks/task-tokenizer";
+import type { TaskExample } from "../tasks/types";
+import { Policy } from "./policy";
+import { DEFAULT_GAPG, type GapgConfig, trainGapg } from "./trainer";
+
+// Three prompts the model solves sometimes (D1) and one it never does (D2).
+const data = generateSumMix(60, 1);
+const D1 = data.filter((e) => sumCategory(e.question) === "carry-free").slice(0, 3);
+const HARD = data.find((e) => sumCategory(e.question) === "carry")!;
+const G = 4;
+
+/** The cloud: always right. */
+const oracle: CloudOracle = {
+  answer: async (q) => `<answer>${[...D1, HARD].find((e) => e.question === q)!.answer}</answer>`,
+};
+
+/** Per question, the G completions it returns (as text), in order; records what it was asked. */
+class ScriptedSampler implements Sampler {
+  calls: GroupSampleOptions[] = [];
+  constructor(
+    private readonly policy: () => Policy,
+    private readonly script: (e: TaskExample) => string[],
+  ) {}
+  async sample(): Promise<number[][]> {
+    throw new Error("the trainer samples groups");
+  }
+  async sampleGroups(
+    _model: SamplerModel,
+    prompts: ReadonlyArray<readonly number[]>,
+    options: GroupSampleOptions,
+  ): Promise<number[][][]> {
+    this.calls.push(options);
+    const p = this.policy();
+    return prompts.map((ids) => {
+      const e = [...D1, HARD].find((x) => p.promptIds(x).join() === ids.join())!;
+      return this.script(e).map((text) => p.tokenizer.encode(text));
+    });
+  }
+  async dispose(): Promise<void> {}
+}
+
+const right = (e: TaskExample) => `${solutionCompletion(e, workedSolution(e))}<|im_end|>`;
+const wrong = (e: TaskExample) => `${solutionCompletion({ ...e, answer: "1" }, "")}<|im_end|>`;
+
+let config: Qwen2Config;
+let tokenizerSource: TaskExample[];
+beforeAll(async () => {
+  await useBackend("wasm");
+  tokenizerSource = [...D1, HARD];
+  config = { ...PRESETS.tiny, hiddenSize: 32, intermediateSize: 64, numLayers: 1 };
+});
+
+function setup(script: (e: TaskExample) => string[]) {
+  const tokenizer = trainTaskTokenizer(tokenizerSource, workedSolution, 300);
+  const c = { ...config, vocabSize: tokenizer.vocabSize };
+  let policy: Policy | undefined;
+  const sampler = new ScriptedSampler(() => policy!, script);
+  policy = new Policy(c, initParams(c, 7), tokenizer);
+  policy.sampler = sampler;
+  return { policy, sampler };
+}
+
+const base: GapgConfig = {
+  ...DEFAULT_GAPG,
+  steps: 1,
+  promptsPerBatch: 4,
+  groupSize: G,
+  lr: 1e-3,
+  maxNewTokens: 64,
+};
+const snapshot = (p: Policy) => [...p.params.values()].map((v) => Array.from(v.dataSync()));
+const changed = (a: number[][], b: number[][]) => a.some((row, i) => row.some((x, j) => x !== b[i]![j]));
+
+describe("GAPG trainer wiring", () => {
+  it("scores, filters D1/D2 and updates from the script's rewards", async () => {
+    // D1 prompts: 2 right, 1 wrong, 1 offload; the hard prompt: 2 wrong, 2 offload.
+    const { policy, sampler } = setup((e) =>
+      e === HARD
+        ? [wrong(e), OFFLOAD_TOKEN, wrong(e), OFFLOAD_TOKEN]
+        : [right(e), right(e), wrong(e), OFFLOAD_TOKEN],
+    );
+    const before = snapshot(policy);
+    const [log] = await trainGapg(policy, taskFor("arithmetic"), oracle, [...D1, HARD], base);
+    // rho 3/7 of |D1| = 3 allows one D2 prompt.
+    expect(log).toMatchObject({ d1: 3, d2: 1, kept: 4, skipped: false });
+    // Rewards (1 / 0.25 / 0): D1 groups 2 + 0.25, the hard group 0.5, over 16 samples.
+    expect(log!.rewardMean).toBeCloseTo((3 * 2.25 + 0.5) / 16, 10);
+    expect(log!.cloudRate).toBeCloseTo(5 / 16, 10);
+    expect(log!.localAccuracy).toBeCloseTo(6 / 11, 10);
+    expect(changed(before, snapshot(policy))).toBe(true);
+    // Sampled with the offload token allowed, one seed per prompt.
+    expect(sampler.calls[0]!.bannedIds).toBeUndefined();
+    expect(new Set(sampler.calls[0]!.seeds).size).toBe(4);
+  });
+
+  it("makes no update when every group's rewards are equal (zero advantages)", async () => {
+    const { policy } = setup((e) => Array.from({ length: G }, () => right(e)));
+    const before = snapshot(policy);
+    const [log] = await trainGapg(policy, taskFor("arithmetic"), oracle, [...D1, HARD], base);
+    expect(log!.loss).toBe(0);
+    expect(changed(before, snapshot(policy))).toBe(false);
+  });
+
+  it("task-only tuning bans the offload token; no D2 cap for the baselines", async () => {
+    const { policy, sampler } = setup((e) =>
+      e === HARD ? [wrong(e), wrong(e), wrong(e), wrong(e)] : [right(e), wrong(e), right(e), wrong(e)],
+    );
+    await trainGapg(policy, taskFor("arithmetic"), oracle, [...D1, HARD], { ...base, method: "task-only" });
+    expect(sampler.calls[0]!.bannedIds).toEqual([policy.tokenizer.idOf(OFFLOAD_TOKEN)]);
+    const collab = setup((e) =>
+      e === HARD ? [wrong(e), OFFLOAD_TOKEN, wrong(e), wrong(e)] : [right(e), wrong(e), right(e), right(e)],
+    );
+    const [log] = await trainGapg(collab.policy, taskFor("arithmetic"), oracle, [...D1, HARD], {
+      ...base,
+      method: "collab-aware",
+    });
+    expect(log).toMatchObject({ kept: 4, d2: 0 });
+  });
+});
