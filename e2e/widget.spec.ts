@@ -114,6 +114,15 @@ test("two sites embed the widget: local and cloud answers, events to the host, a
   expect(modelFetches).toHaveLength(2);
   await page.request.post(`${upstream}/__admin/reset`);
   await chatLocallyAndInTheCloud(page, b);
+
+  // Chromium offers unpartitioned storage to an embed (requestStorageAccess) only after the user
+  // has used our origin as a top-level site and grants it; this fresh profile never has, so the
+  // request is refused, said in words, and the widget keeps its per-site behaviour.
+  await b.getByTestId("share-model-cache").click();
+  await expect(b.getByTestId("model-cache-refused")).toContainText(
+    "Not shared: the browser refused to share its storage with this embed",
+  );
+  await expect(b.getByTestId("storage-notice")).toBeVisible();
 });
 
 test("host CSS reset and strict CSP leave the launcher and panel intact", async ({ page }) => {

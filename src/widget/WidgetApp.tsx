@@ -17,6 +17,7 @@ import { cloudConfigOf, DEFAULT_SETTINGS, type Settings } from "../app/settings"
 import { useLocalModel } from "../app/use-local-model";
 import { CloudClient } from "../core/cloud";
 import { InMemoryRouteHistory } from "../core/cloud-budget";
+import { canShareModelCache, shareModelCacheAcrossSites } from "../core/engines/cache-storage";
 import { PROMPTED_ESCALATION_INSTRUCTION } from "../core/models";
 import { Router, type RoutingPolicy } from "../core/router";
 import type { WidgetConfig } from "./config";
@@ -49,7 +50,9 @@ export function WidgetApp({ config }: { config: WidgetConfig }) {
   const [cacheUsable, setCacheUsable] = useState<boolean>();
   const serverCloud = useServerCloud();
 
+  const [sharedCache, setSharedCache] = useState<"offer" | "shared" | { refused: string }>();
   useEffect(() => void modelCacheUsable().then(setCacheUsable), []);
+  useEffect(() => setSharedCache(canShareModelCache() ? "offer" : undefined), []);
 
   const cloud = useMemo(() => {
     const c = cloudConfigOf(settings, serverCloud.state === "available" ? serverCloud.baseURL : undefined);
@@ -128,10 +131,40 @@ export function WidgetApp({ config }: { config: WidgetConfig }) {
         <h1>Tandem</h1>
         <ModelStatusLine status={status} />
       </header>
-      {(cacheUsable === false || (storeState.state === "ready" && !storeState.persistent)) && (
-        <p className="notice" data-testid="storage-notice">
-          This browser keeps no storage for chats embedded on this site: the model is downloaded on each visit
-          and this conversation is forgotten when you leave.
+      {sharedCache !== "shared" &&
+        (cacheUsable === false || (storeState.state === "ready" && !storeState.persistent)) && (
+          <p className="notice" data-testid="storage-notice">
+            This browser keeps no storage for chats embedded on this site: the model is downloaded on each
+            visit and this conversation is forgotten when you leave.
+          </p>
+        )}
+      {sharedCache === "offer" && (
+        <p className="notice">
+          <button
+            type="button"
+            className="link"
+            data-testid="share-model-cache"
+            onClick={() =>
+              void shareModelCacheAcrossSites().then((refused) => {
+                setSharedCache(refused ? { refused } : "shared");
+                // Read (or store) the model in the shared cache from now on.
+                if (!refused && status.state === "ready") void load(status.entry);
+              })
+            }
+          >
+            Keep the model for every site that embeds Tandem
+          </button>{" "}
+          (the browser asks first; otherwise each site downloads it again).
+        </p>
+      )}
+      {sharedCache === "shared" && (
+        <p className="notice" data-testid="model-cache-shared">
+          The model is kept in one cache shared by every site that embeds Tandem.
+        </p>
+      )}
+      {typeof sharedCache === "object" && (
+        <p className="notice" data-testid="model-cache-refused">
+          Not shared: {sharedCache.refused}. This site keeps its own copy where it can.
         </p>
       )}
       {storeState.state === "error" && (

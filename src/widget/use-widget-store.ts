@@ -5,6 +5,7 @@
  */
 
 import { useEffect, useState } from "react";
+import { modelCaches } from "../core/engines/cache-storage";
 import { ChatStore } from "../core/store";
 
 export type WidgetStore =
@@ -78,9 +79,10 @@ export function useWidgetStore(): WidgetStore {
 
 /** Whether this frame may use Cache Storage (where the engines keep model files). */
 export async function modelCacheUsable(): Promise<boolean> {
-  if (typeof caches === "undefined") return false;
+  const storage = modelCaches();
+  if (!storage) return false;
   try {
-    await caches.keys();
+    await storage.keys();
     return true;
   } catch {
     return false;

@@ -4,6 +4,7 @@
  * keyed by the file URLs under the model's URL.
  */
 
+import { modelCaches } from "./cache-storage";
 import { MODEL_CACHE_NAME } from "./model-file";
 import type { ModelSpec } from "./types";
 
@@ -16,12 +17,13 @@ function cachesFor(spec: ModelSpec): { names: string[]; matches: (url: string) =
 }
 
 async function entries(spec: ModelSpec): Promise<Array<{ cache: Cache; request: Request }>> {
-  if (typeof caches === "undefined") return [];
+  const storage = modelCaches();
+  if (!storage) return [];
   const { names, matches } = cachesFor(spec);
   const found: Array<{ cache: Cache; request: Request }> = [];
   for (const name of names) {
-    if (!(await caches.has(name))) continue;
-    const cache = await caches.open(name);
+    if (!(await storage.has(name))) continue;
+    const cache = await storage.open(name);
     for (const request of await cache.keys()) if (matches(request.url)) found.push({ cache, request });
   }
   return found;

@@ -4,6 +4,7 @@
  * download is never kept.
  */
 
+import { modelCaches } from "./cache-storage";
 import { type LoadProgress, ModelLoadError } from "./types";
 
 export const MODEL_CACHE_NAME = "tandem-models-v1";
@@ -19,9 +20,10 @@ export interface ModelFile<T> {
 
 /** Undefined where there is no Cache Storage, or the browser refuses it (e.g. a cross-site iframe). */
 async function openCache(cacheName: string): Promise<Cache | undefined> {
-  if (typeof caches === "undefined") return undefined;
+  const storage = modelCaches();
+  if (!storage) return undefined;
   try {
-    return await caches.open(cacheName);
+    return await storage.open(cacheName);
   } catch {
     return undefined;
   }
