@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import type { CloudOracle } from "./cloud/oracle";
 import { budgetThreshold, offloadScore } from "./eval/decision";
 import { methodInputs } from "./eval/method-inputs";
-import { outcomes, type PromptOutcome } from "./eval/outcomes";
+import { outcomes, outcomesWithProgress, type PromptOutcome } from "./eval/outcomes";
 import {
   DEFAULT_MODEL_ROUTER,
   type ModelRouterConfig,
@@ -324,20 +324,13 @@ async function competentWarmup(
   }
 }
 
-async function evaluateWithBar(
+const evaluateWithBar = (
   policy: Policy,
   oracle: CloudOracle,
   cfg: PipelineConfig,
   label: string,
   examples: readonly TaskExample[],
-): Promise<PromptOutcome[]> {
-  const bar = progressBar(`eval ${label}`);
-  try {
-    return await outcomes(policy, taskFor("arithmetic"), oracle, examples, cfg.maxEvalTokens, bar.update);
-  } finally {
-    bar.finish();
-  }
-}
+) => outcomesWithProgress(label, policy, taskFor("arithmetic"), oracle, examples, cfg.maxEvalTokens);
 
 /** What training one method leaves for the rest of the pipeline (methods/<method>.json). */
 interface MethodResults {

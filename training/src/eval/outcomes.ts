@@ -8,6 +8,7 @@
 
 import type { CloudOracle } from "../cloud/oracle";
 import type { Policy } from "../gapg/policy";
+import { progressBar } from "../report/progress-bar";
 import { cloudSolves } from "../rollout/rollout";
 import type { Task, TaskExample } from "../tasks/types";
 
@@ -55,4 +56,21 @@ export async function outcomes(
       answerTokens: answers[i]!.answer.map((id) => policy.tokenizer.decode([id], { skipSpecial: false })),
     })),
   );
+}
+
+/** `outcomes` with a progress bar labelled "eval <label>" (evaluations take minutes on a CPU). */
+export async function outcomesWithProgress(
+  label: string,
+  policy: Policy,
+  task: Task,
+  oracle: CloudOracle,
+  examples: readonly TaskExample[],
+  maxNewTokens: number,
+): Promise<PromptOutcome[]> {
+  const bar = progressBar(`eval ${label}`);
+  try {
+    return await outcomes(policy, task, oracle, examples, maxNewTokens, bar.update);
+  } finally {
+    bar.finish();
+  }
 }

@@ -2,9 +2,8 @@
 
 import type { CloudOracle } from "../cloud/oracle";
 import { methodInputs } from "../eval/method-inputs";
-import { outcomes, type PromptOutcome } from "../eval/outcomes";
+import { outcomesWithProgress, type PromptOutcome } from "../eval/outcomes";
 import { type BudgetSweep, budgetSweep } from "../eval/sweep";
-import { progressBar } from "../report/progress-bar";
 import { LlamaCppSampler } from "../rollout/llama-cpp-sampler";
 import { tfjsSampler } from "../rollout/tfjs-sampler";
 import { taskFor } from "../tasks/index";
@@ -37,11 +36,9 @@ export async function evaluateRun(
     for (const model of ANSWERING) {
       const policy = await loadRunModel(runDir, model);
       policy.sampler = sampling;
-      const bar = progressBar(`eval ${model}`);
       try {
-        results[model] = await outcomes(policy, task, oracle, examples, maxNewTokens, bar.update);
+        results[model] = await outcomesWithProgress(model, policy, task, oracle, examples, maxNewTokens);
       } finally {
-        bar.finish();
         for (const v of policy.params.values()) v.dispose();
       }
     }
