@@ -5,11 +5,14 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import { type Context, Hono } from "hono";
 import { compress } from "hono/compress";
 import { cors } from "hono/cors";
+import { clientAddress } from "./client-address";
 import type { ServerConfig } from "./config";
+import { anthropicError } from "./errors";
 import { staticHeaders } from "./headers";
+import { hostAllowlist } from "./host";
 import { InMemoryLimitStore, type LimitStore } from "./limits";
-import { jsonLogger, type Logger } from "./log";
-import { anthropicError, messagesProxy } from "./proxy";
+import { jsonLogger, type Logger, scrubbingLogger } from "./log";
+import { messagesProxy } from "./proxy";
 
 export interface AppDeps {
   limits?: LimitStore;
@@ -18,23 +21,27 @@ export interface AppDeps {
 }
 
 export function createApp(config: ServerConfig, deps: AppDeps = {}) {
-  const log = deps.log ?? jsonLogger();
+  const log = scrubbingLogger(deps.log ?? jsonLogger(), config.apiKey);
   const limits = deps.limits ?? new InMemoryLimitStore();
   const inFlight = { count: 0 };
   const started = Date.now();
+  const trustedProxies = config.trustedProxies || (config.trustProxy ? 1 : 0);
   const clientOf = (c: Context): string => {
-    if (config.trustProxy) {
-      const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
-      if (forwarded) return forwarded;
-    }
+    let socketAddress: string | undefined;
     try {
-      return getConnInfo(c).remote.address ?? "unknown";
+      socketAddress = getConnInfo(c).remote.address;
     } catch {
-      return "unknown";
+      // Not on a Node socket (e.g. app.request in a test): the address is unknown.
     }
+    return clientAddress(c.req.header("x-forwarded-for"), socketAddress, trustedProxies);
   };
+  const isOurHost = hostAllowlist(config);
 
   const app = new Hono();
+  app.onError((e) => {
+    log.error("unhandled error", { error: String(e) });
+    return anthropicError(500, "api_error", "The server failed on this request.");
+  });
   app.get("/healthz", (c) =>
     c.json({
       status: "ok",
@@ -43,10 +50,20 @@ export function createApp(config: ServerConfig, deps: AppDeps = {}) {
     }),
   );
 
+  app.use("/api/*", async (c, next) => {
+    const host = c.req.header("host");
+    if (isOurHost(host)) return next();
+    return anthropicError(
+      421,
+      "invalid_request_error",
+      `This server does not answer for the host ${host ?? "(none)"}; list it in TANDEM_PUBLIC_ORIGIN if it is this server's name.`,
+    );
+  });
   app.use(
     "/api/cloud/*",
     cors({
-      origin: (origin) => (config.allowedOrigins.includes(origin) ? origin : null),
+      origin: (origin) =>
+        config.allowedOrigins.includes(origin) || config.publicOrigins.includes(origin) ? origin : null,
       allowHeaders: [
         "content-type",
         "anthropic-version",

@@ -5,6 +5,10 @@
 
 import { readFileSync } from "node:fs";
 
+/** Messages API features that are off unless the operator enables them (see messages-request.ts). */
+export const FEATURES = ["tools", "thinking", "mcp_servers"] as const;
+export type Feature = (typeof FEATURES)[number];
+
 export interface ServerConfig {
   host: string;
   port: number;
@@ -16,6 +20,8 @@ export interface ServerConfig {
   upstreamURL: string;
   /** Origins allowed to call the proxy (the server's own origin is always allowed). */
   allowedOrigins: string[];
+  /** The origins this server is reached at; their hosts are allowed in the Host header. */
+  publicOrigins: string[];
   /** Origins allowed to frame the app (the widget); "'self'" is always allowed. */
   embedOrigins: string[];
   /** When non-empty, proxy callers must present one of these tokens. */
@@ -35,8 +41,13 @@ export interface ServerConfig {
   shutdownGraceMs: number;
   logBodies: boolean;
   crossOriginIsolation: boolean;
-  /** Read the client address from X-Forwarded-For (behind a trusted load balancer). */
+  /** Same as trustedProxies = 1 (kept for existing deployments). */
   trustProxy: boolean;
+  /** Proxies in front of this server that append to X-Forwarded-For; 0 = use the socket address. */
+  trustedProxies: number;
+  enabledFeatures: Feature[];
+  /** anthropic-beta names clients may send upstream. */
+  allowedBetas: string[];
 }
 
 export class ConfigError extends Error {
@@ -51,6 +62,7 @@ const DEFAULTS: Omit<ServerConfig, "apiKey"> = {
   publicDir: "dist",
   upstreamURL: "https://api.anthropic.com",
   allowedOrigins: [],
+  publicOrigins: [],
   embedOrigins: [],
   siteTokens: [],
   requestsPerMinute: 30,
@@ -66,6 +78,9 @@ const DEFAULTS: Omit<ServerConfig, "apiKey"> = {
   logBodies: false,
   crossOriginIsolation: false,
   trustProxy: false,
+  trustedProxies: 0,
+  enabledFeatures: [],
+  allowedBetas: [],
 };
 
 const ENV_NAMES: Record<keyof ServerConfig, string> = {
@@ -75,6 +90,7 @@ const ENV_NAMES: Record<keyof ServerConfig, string> = {
   apiKey: "ANTHROPIC_API_KEY",
   upstreamURL: "ANTHROPIC_BASE_URL",
   allowedOrigins: "TANDEM_ALLOWED_ORIGINS",
+  publicOrigins: "TANDEM_PUBLIC_ORIGIN",
   embedOrigins: "TANDEM_EMBED_ORIGINS",
   siteTokens: "TANDEM_SITE_TOKENS",
   requestsPerMinute: "TANDEM_REQUESTS_PER_MINUTE",
@@ -90,6 +106,9 @@ const ENV_NAMES: Record<keyof ServerConfig, string> = {
   logBodies: "TANDEM_LOG_BODIES",
   crossOriginIsolation: "TANDEM_CROSS_ORIGIN_ISOLATION",
   trustProxy: "TANDEM_TRUST_PROXY",
+  trustedProxies: "TANDEM_TRUSTED_PROXIES",
+  enabledFeatures: "TANDEM_ENABLE_FEATURES",
+  allowedBetas: "TANDEM_ALLOWED_BETAS",
 };
 
 function parseValue(key: keyof ServerConfig, raw: unknown): unknown {
@@ -150,8 +169,14 @@ export function loadConfig(env: Source = process.env): ServerConfig {
     throw new ConfigError(`ANTHROPIC_BASE_URL must be a URL (got "${c.upstreamURL}").`);
   }
   for (const o of c.allowedOrigins) checkOrigin(ENV_NAMES.allowedOrigins, o);
+  for (const o of c.publicOrigins) checkOrigin(ENV_NAMES.publicOrigins, o);
   for (const o of c.embedOrigins) checkOrigin(ENV_NAMES.embedOrigins, o);
   if (c.models.length === 0) throw new ConfigError("TANDEM_MODELS must list at least one model.");
   if (c.requestsPerMinute === 0) throw new ConfigError("TANDEM_REQUESTS_PER_MINUTE must be at least 1.");
+  if (!Number.isInteger(c.trustedProxies))
+    throw new ConfigError(`TANDEM_TRUSTED_PROXIES must be a whole number (got ${c.trustedProxies}).`);
+  const unknown = c.enabledFeatures.find((f) => !FEATURES.includes(f));
+  if (unknown)
+    throw new ConfigError(`TANDEM_ENABLE_FEATURES: "${unknown}" is not one of ${FEATURES.join(", ")}.`);
   return c;
 }

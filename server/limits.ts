@@ -6,9 +6,14 @@
 export interface LimitStore {
   /** Takes one request from the client's bucket; returns seconds to wait when it is empty. */
   takeRequest(client: string, perMinute: number, now: number): Promise<number | undefined>;
-  /** Tokens the client has used today (UTC). */
-  tokensToday(client: string, now: number): Promise<number>;
-  addTokens(client: string, tokens: number, now: number): Promise<void>;
+  /**
+   * Sets `tokens` aside from the client's daily (UTC) budget before a request is forwarded, when
+   * what it used today plus its open reservations is still under `budget`; false when not. So
+   * concurrent requests cannot all pass, and the budget is overshot by one request's reservation at most.
+   */
+  reserveTokens(client: string, tokens: number, budget: number, now: number): Promise<boolean>;
+  /** Replaces a reservation with the tokens the request really used (0 releases it). */
+  settleTokens(client: string, reserved: number, used: number, now: number): Promise<void>;
 }
 
 const day = (now: number) => Math.floor(now / 86_400_000);
@@ -20,6 +25,8 @@ export function secondsUntilNextUtcDay(now: number): number {
 export class InMemoryLimitStore implements LimitStore {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly usage = new Map<string, { day: number; tokens: number }>();
+  /** Tokens set aside by requests in flight (entries go when they settle, so this stays small). */
+  private readonly reserved = new Map<string, number>();
 
   constructor(private readonly maxClients = 100_000) {}
 
@@ -36,15 +43,23 @@ export class InMemoryLimitStore implements LimitStore {
     return Math.max(1, Math.ceil((1 - b.tokens) / refillPerMs / 1000));
   }
 
-  async tokensToday(client: string, now: number): Promise<number> {
-    const u = this.usage.get(client);
-    return u && u.day === day(now) ? u.tokens : 0;
+  async reserveTokens(client: string, tokens: number, budget: number, now: number): Promise<boolean> {
+    const reserved = this.reserved.get(client) ?? 0;
+    if (this.usedToday(client, now) + reserved >= budget) return false;
+    this.reserved.set(client, reserved + tokens);
+    return true;
   }
 
-  async addTokens(client: string, tokens: number, now: number): Promise<void> {
-    const today = day(now);
+  async settleTokens(client: string, reserved: number, used: number, now: number): Promise<void> {
+    const open = (this.reserved.get(client) ?? 0) - reserved;
+    if (open > 0) this.reserved.set(client, open);
+    else this.reserved.delete(client);
+    this.remember(this.usage, client, { day: day(now), tokens: this.usedToday(client, now) + used });
+  }
+
+  private usedToday(client: string, now: number): number {
     const u = this.usage.get(client);
-    this.remember(this.usage, client, { day: today, tokens: (u && u.day === today ? u.tokens : 0) + tokens });
+    return u && u.day === day(now) ? u.tokens : 0;
   }
 
   /** Bounded memory: the oldest clients are forgotten first. */

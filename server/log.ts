@@ -1,5 +1,7 @@
 /** One JSON line per event. Prompts and answers are never logged unless TANDEM_LOG_BODIES is on. */
 
+import { scrubSecrets } from "./scrub";
+
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
@@ -12,4 +14,15 @@ export function jsonLogger(write: (line: string) => void = (l) => process.stdout
     (message: string, fields: Record<string, unknown> = {}) =>
       write(JSON.stringify({ time: new Date().toISOString(), level, message, ...fields }));
   return { info: emit("info"), warn: emit("warn"), error: emit("error") };
+}
+
+/** Keeps the key, and secrets that clients or the upstream put in bodies and errors, out of the logs. */
+export function scrubbingLogger(log: Logger, key?: string): Logger {
+  const clean = (fields: Record<string, unknown> = {}) =>
+    JSON.parse(scrubSecrets(JSON.stringify(fields), key)) as Record<string, unknown>;
+  return {
+    info: (message, fields) => log.info(scrubSecrets(message, key), clean(fields)),
+    warn: (message, fields) => log.warn(scrubSecrets(message, key), clean(fields)),
+    error: (message, fields) => log.error(scrubSecrets(message, key), clean(fields)),
+  };
 }

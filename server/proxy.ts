@@ -1,58 +1,21 @@
 /**
  * POST /api/cloud/v1/messages: the Messages API proxy. The browser's SDK points its baseURL at
- * /api/cloud; the key is added here and never leaves the server. Streams pass through byte for
- * byte as they arrive (web streams give backpressure); a client that goes away cancels the upstream
- * request. Every refusal is an Anthropic-format error the SDK and the app understand.
+ * /api/cloud; the key is added here and never leaves the server. The request is checked and
+ * rebuilt (messages-request.ts), its tokens reserved against the client's daily budget, then
+ * settled with what the upstream reports or delivered. Responses pass through as they arrive
+ * (web streams give backpressure), scrubbed of secrets; a client that goes away cancels the
+ * upstream request. Every refusal is an Anthropic-format error the SDK and the app understand.
  */
 
 import type { Context } from "hono";
+import { readJsonObject } from "./body";
 import type { ServerConfig } from "./config";
+import { anthropicError, invalidRequest } from "./errors";
 import { type LimitStore, secondsUntilNextUtcDay } from "./limits";
 import type { Logger } from "./log";
-
-export function anthropicError(
-  status: number,
-  type: string,
-  message: string,
-  headers: Record<string, string> = {},
-): Response {
-  return new Response(JSON.stringify({ type: "error", error: { type, message } }), {
-    status,
-    headers: { "content-type": "application/json", ...headers },
-  });
-}
-
-/** Counts usage in a Messages response as it passes, without changing a byte. */
-export function usageCounter(isStream: boolean, onDone: (tokens: number) => void, onChunk: () => void) {
-  const decoder = new TextDecoder();
-  let text = "";
-  let input = 0;
-  let output = 0;
-  const scan = (part: string) => {
-    for (const m of part.matchAll(/"input_tokens"\s*:\s*(\d+)/g)) input = Math.max(input, Number(m[1]));
-    for (const m of part.matchAll(/"output_tokens"\s*:\s*(\d+)/g)) output = Math.max(output, Number(m[1]));
-  };
-  return new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      onChunk();
-      controller.enqueue(chunk);
-      text += decoder.decode(chunk, { stream: true });
-      if (isStream) {
-        const end = text.lastIndexOf("\n\n");
-        if (end >= 0) {
-          scan(text.slice(0, end));
-          text = text.slice(end + 2);
-        }
-      } else if (text.length > 1 << 20) {
-        text = text.slice(-4096);
-      }
-    },
-    flush() {
-      scan(text);
-      onDone(input + output);
-    },
-  });
-}
+import { checkMessagesRequest } from "./messages-request";
+import { scrubSecrets, secretScrubber } from "./scrub";
+import { type Estimate, UsageMeter, watchEnd } from "./usage";
 
 interface ProxyDeps {
   config: ServerConfig;
@@ -64,7 +27,6 @@ interface ProxyDeps {
   inFlight: { count: number };
 }
 
-const PASS_REQUEST_HEADERS = ["anthropic-version", "anthropic-beta", "content-type"];
 const PASS_RESPONSE_HEADERS = [
   "content-type",
   "request-id",
@@ -72,6 +34,15 @@ const PASS_RESPONSE_HEADERS = [
   "x-should-retry",
   "cache-control",
 ];
+
+interface Forward {
+  client: string;
+  body: string;
+  headers: Record<string, string>;
+  stream: boolean;
+  estimate: Estimate;
+  reserved: number;
+}
 
 export function messagesProxy(deps: ProxyDeps) {
   const { config, limits, log } = deps;
@@ -86,9 +57,15 @@ export function messagesProxy(deps: ProxyDeps) {
         { "x-should-retry": "false" },
       );
     }
+    // The Host was checked against the allowlist before this, so the URL's origin is ours.
     const origin = c.req.header("origin");
     const self = new URL(c.req.url).origin;
-    if (origin && origin !== self && !config.allowedOrigins.includes(origin)) {
+    if (
+      origin &&
+      origin !== self &&
+      !config.publicOrigins.includes(origin) &&
+      !config.allowedOrigins.includes(origin)
+    ) {
       return anthropicError(
         403,
         "permission_error",
@@ -112,62 +89,72 @@ export function messagesProxy(deps: ProxyDeps) {
         "retry-after": String(wait),
       });
     }
-    if ((await limits.tokensToday(client, now())) >= config.dailyTokenBudget) {
-      const wait = secondsUntilNextUtcDay(now());
+
+    const read = await readJsonObject(c.req.raw, config.maxBodyBytes);
+    if ("error" in read) return read.error;
+    const checked = checkMessagesRequest(read.value, c.req.raw.headers, config);
+    if ("error" in checked) return invalidRequest(checked.error);
+    const body = JSON.stringify(checked.body);
+    const estimate = { input: Math.ceil(body.length / 4), maxOutput: checked.body.max_tokens };
+    const reserved = estimate.input + estimate.maxOutput;
+    if (!(await limits.reserveTokens(client, reserved, config.dailyTokenBudget, now()))) {
       return anthropicError(
         429,
         "rate_limit_error",
         "Today's cloud token budget for this client is used up.",
         {
-          "retry-after": String(wait),
+          "retry-after": String(secondsUntilNextUtcDay(now())),
           "x-should-retry": "false",
         },
       );
     }
+    if (config.logBodies) log.info("proxy request body", { client, body: checked.body });
+    return forward(c, {
+      client,
+      body,
+      headers: checked.headers,
+      stream: checked.body.stream === true,
+      estimate,
+      reserved,
+    });
+  };
 
-    const declared = Number(c.req.header("content-length") ?? 0);
-    if (declared > config.maxBodyBytes) return tooLarge(config.maxBodyBytes);
-    const raw = await c.req.arrayBuffer();
-    if (raw.byteLength > config.maxBodyBytes) return tooLarge(config.maxBodyBytes);
-    let body: { model?: unknown; max_tokens?: unknown; messages?: unknown; stream?: unknown };
-    try {
-      body = JSON.parse(new TextDecoder().decode(raw));
-    } catch {
-      return anthropicError(400, "invalid_request_error", "The request body is not valid JSON.");
-    }
-    const invalid = validate(body, config);
-    if (invalid) return anthropicError(400, "invalid_request_error", invalid);
-    if (config.logBodies) log.info("proxy request body", { client, body });
-
+  async function forward(c: Context, request: Forward): Promise<Response> {
+    const { client } = request;
+    const key = config.apiKey!;
+    const meter = new UsageMeter(request.stream, request.estimate);
     const controller = new AbortController();
     const cancel = () => controller.abort();
     c.req.raw.signal.addEventListener("abort", cancel, { once: true });
     const headersTimer = setTimeout(cancel, config.upstreamTimeoutMs);
-    const headers: Record<string, string> = { "x-api-key": config.apiKey };
-    for (const h of PASS_REQUEST_HEADERS) {
-      const v = c.req.header(h);
-      if (v) headers[h] = v;
-    }
-    headers["anthropic-version"] ??= "2023-06-01";
+    let idle: ReturnType<typeof setTimeout> | undefined;
     deps.inFlight.count++;
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
+    let finished = false;
+    /** Settles the reservation and frees everything the request held, once. */
+    const finish = (tokens: number, status?: number) => {
+      if (finished) return;
+      finished = true;
+      limits
+        .settleTokens(client, request.reserved, tokens, now())
+        .catch((e) => log.error("could not settle token usage", { client, error: String(e) }));
       deps.inFlight.count--;
       clearTimeout(headersTimer);
+      clearTimeout(idle);
       c.req.raw.signal.removeEventListener("abort", cancel);
+      if (status !== undefined) log.info("proxied", { client, status, tokens });
     };
     let upstream: Response;
     try {
       upstream = await fetch(new URL("/v1/messages", config.upstreamURL), {
         method: "POST",
-        headers,
-        body: raw,
+        headers: { ...request.headers, "content-type": "application/json", "x-api-key": key },
+        body: request.body,
         signal: controller.signal,
       });
     } catch (e) {
-      release();
+      // Aborted (client gone, no answer in time), the upstream may have worked on the request;
+      // unreachable, it did not.
+      finish(controller.signal.aborted ? meter.tokens(false) : 0);
       if (c.req.raw.signal.aborted) return new Response(null, { status: 499 });
       const timedOut = controller.signal.aborted;
       log.warn("upstream unreachable", {
@@ -186,70 +173,30 @@ export function messagesProxy(deps: ProxyDeps) {
     const out = new Headers();
     for (const h of PASS_RESPONSE_HEADERS) {
       const v = upstream.headers.get(h);
-      if (v) out.set(h, v);
+      if (v) out.set(h, scrubSecrets(v, key));
     }
     if (!upstream.body) {
-      release();
+      finish(0, upstream.status);
       return new Response(null, { status: upstream.status, headers: out });
     }
-    let idle: ReturnType<typeof setTimeout> | undefined;
     const armIdle = () => {
       clearTimeout(idle);
       idle = setTimeout(cancel, config.streamIdleTimeoutMs);
     };
     armIdle();
-    const isStream = (upstream.headers.get("content-type") ?? "").includes("event-stream");
-    const counted = upstream.body.pipeThrough(
-      usageCounter(
-        isStream,
-        (tokens) => {
-          clearTimeout(idle);
-          release();
-          void limits.addTokens(client, tokens, now());
-          log.info("proxied", { client, status: upstream.status, tokens });
-        },
-        armIdle,
-      ),
+    const { ok, status } = upstream;
+    // An upstream error costs nothing; its body is passed on (scrubbed) but not metered.
+    const charge = (complete: boolean) => (ok ? meter.tokens(complete) : 0);
+    const body = watchEnd(
+      upstream.body,
+      (chunk) => {
+        armIdle();
+        if (ok) meter.add(chunk);
+      },
+      (complete) => finish(charge(complete), status),
     );
     // Whatever ends the stream early (client gone, idle timeout) must free the upstream too.
-    controller.signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(idle);
-        release();
-      },
-      { once: true },
-    );
-    return new Response(counted, { status: upstream.status, headers: out });
-  };
-}
-
-function tooLarge(max: number): Response {
-  return anthropicError(
-    413,
-    "request_too_large",
-    `The request is larger than this server accepts (${max} bytes).`,
-  );
-}
-
-function validate(
-  body: { model?: unknown; max_tokens?: unknown; messages?: unknown },
-  config: ServerConfig,
-): string | undefined {
-  if (typeof body.model !== "string") return "model is required.";
-  if (!config.models.includes(body.model)) {
-    return `Model ${body.model} is not allowed on this server; allowed: ${config.models.join(", ")}.`;
+    controller.signal.addEventListener("abort", () => finish(charge(false), status), { once: true });
+    return new Response(body.pipeThrough(secretScrubber(key)), { status, headers: out });
   }
-  if (typeof body.max_tokens !== "number" || !Number.isInteger(body.max_tokens) || body.max_tokens < 1) {
-    return "max_tokens must be a positive integer.";
-  }
-  if (body.max_tokens > config.maxTokensCap) {
-    return `max_tokens may be at most ${config.maxTokensCap} on this server (got ${body.max_tokens}).`;
-  }
-  if (!Array.isArray(body.messages) || body.messages.length === 0)
-    return "messages must be a non-empty list.";
-  if (body.messages.length > config.maxMessages) {
-    return `At most ${config.maxMessages} messages per request on this server (got ${body.messages.length}).`;
-  }
-  return undefined;
 }
