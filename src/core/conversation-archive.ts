@@ -3,66 +3,12 @@
  * bad file is rejected with a reason before anything is written) and markdown per conversation.
  */
 
-import { z } from "zod";
+import type { z } from "zod";
+import { ARCHIVE_FORMAT, ARCHIVE_VERSION, archiveSchema, type ConversationArchive } from "./archive-schema";
 import type { ChatStore, Conversation, Turn } from "./store";
 
-export const ARCHIVE_FORMAT = "tandem.conversations";
-export const ARCHIVE_VERSION = 1;
 /** Larger files are refused before parsing. */
 export const MAX_ARCHIVE_BYTES = 50 * 1024 * 1024;
-
-const text = z.string().max(1_000_000);
-const time = z.number().int().nonnegative();
-
-const routeRecord = z.looseObject({
-  route: z.enum(["local", "cloud", "local-declined", "cloud-failed"]),
-  reason: z.string(),
-  localTokens: z.number().nonnegative(),
-  timings: z.looseObject({ totalMs: z.number() }),
-  stopped: z.boolean(),
-  startedAt: time,
-});
-
-const turn = z.object({
-  id: z.string().min(1).max(100),
-  seq: z.number().int().nonnegative(),
-  user: text,
-  answer: text,
-  draft: text.optional(),
-  offload: z.object({ decision: z.enum(["cloud", "declined"]), reason: z.string().optional() }).optional(),
-  source: z.enum(["local", "cloud"]),
-  record: routeRecord.optional(),
-  error: z.object({ message: z.string(), partial: text, canAnswerLocally: z.boolean() }).optional(),
-  status: z.enum(["streaming", "done", "error", "stopped", "interrupted"]),
-  createdAt: time,
-  updatedAt: time,
-});
-
-const archive = z.object({
-  format: z.literal(ARCHIVE_FORMAT),
-  version: z.literal(ARCHIVE_VERSION),
-  exportedAt: z.string(),
-  conversations: z
-    .array(
-      z.object({
-        id: z.string().min(1).max(100),
-        title: z.string().max(500),
-        createdAt: time,
-        updatedAt: time,
-        turns: z.array(turn).max(100_000),
-      }),
-    )
-    .max(100_000),
-});
-
-export interface ConversationArchive {
-  format: typeof ARCHIVE_FORMAT;
-  version: typeof ARCHIVE_VERSION;
-  exportedAt: string;
-  conversations: Array<Conversation & { turns: Array<Omit<Turn, "conversationId">> }>;
-}
-
-type ParsedArchive = z.infer<typeof archive>;
 
 export class ArchiveError extends Error {
   override name = "ArchiveError";
@@ -86,7 +32,7 @@ function firstIssue(error: z.ZodError): string {
 }
 
 /** Parses and validates an archive file's text; throws ArchiveError saying what is wrong. */
-export function parseArchive(json: string): ParsedArchive {
+export function parseArchive(json: string): ConversationArchive {
   if (json.length > MAX_ARCHIVE_BYTES) throw new ArchiveError("The file is larger than 50 MB.");
   let data: unknown;
   try {
@@ -99,7 +45,7 @@ export function parseArchive(json: string): ParsedArchive {
   const version = (data as { version?: unknown }).version;
   if (typeof version === "number" && version > ARCHIVE_VERSION)
     throw new ArchiveError(`The file was exported by a newer Tandem (format version ${version}).`);
-  const parsed = archive.safeParse(data);
+  const parsed = archiveSchema.safeParse(data);
   if (!parsed.success) throw new ArchiveError(`The file is damaged: ${firstIssue(parsed.error)}.`);
   return parsed.data;
 }
@@ -114,7 +60,7 @@ export async function importArchive(
     ...c,
     turns: c.turns.map(
       (t): Turn => ({
-        ...(t as Omit<Turn, "conversationId">),
+        ...t,
         conversationId: c.id,
         // An answer that was streaming when exported will never finish.
         status: t.status === "streaming" ? "interrupted" : t.status,

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import type { Conversation } from "../../core/store";
+import { ErrorBoundary } from "./ErrorBoundary";
 
 function ConversationItem({
   conversation,
@@ -63,6 +64,27 @@ function ConversationItem({
   );
 }
 
+/** What stands in for a conversation whose stored record cannot be shown: it can be deleted. */
+export function UnreadableConversation({ reason, onDelete }: { reason: string; onDelete: () => void }) {
+  return (
+    <li>
+      <span className="error" role="alert">
+        This conversation could not be shown: {reason}
+      </span>
+      <button
+        type="button"
+        className="icon"
+        aria-label="Delete this conversation"
+        onClick={() => {
+          if (confirm("Delete this conversation? This cannot be undone.")) onDelete();
+        }}
+      >
+        🗑
+      </button>
+    </li>
+  );
+}
+
 export function ConversationList(props: {
   conversations: Conversation[];
   currentId: string | undefined;
@@ -87,14 +109,21 @@ export function ConversationList(props: {
       />
       <ul data-testid="conversation-list">
         {props.conversations.map((c) => (
-          <ConversationItem
+          <ErrorBoundary
             key={c.id}
-            conversation={c}
-            current={c.id === props.currentId}
-            onOpen={() => props.onOpen(c.id)}
-            onRename={(title) => props.onRename(c.id, title)}
-            onDelete={() => props.onDelete(c.id)}
-          />
+            resetKey={c}
+            fallback={(reason) => (
+              <UnreadableConversation reason={reason} onDelete={() => props.onDelete(c.id)} />
+            )}
+          >
+            <ConversationItem
+              conversation={c}
+              current={c.id === props.currentId}
+              onOpen={() => props.onOpen(c.id)}
+              onRename={(title) => props.onRename(c.id, title)}
+              onDelete={() => props.onDelete(c.id)}
+            />
+          </ErrorBoundary>
         ))}
       </ul>
       {props.conversations.length === 0 && (

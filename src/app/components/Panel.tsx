@@ -1,6 +1,10 @@
 import { type ReactNode, useEffect, useId, useRef } from "react";
+import { ErrorBoundary } from "./ErrorBoundary";
 
-/** A modal side panel (native dialog: focus is kept inside, Escape closes it). */
+/**
+ * A modal side panel (native dialog: focus is kept inside, Escape closes it). Contents that
+ * cannot render say why, and the panel can still be closed.
+ */
 export function Panel({
   title,
   onClose,
@@ -23,7 +27,16 @@ export function Panel({
           ✕
         </button>
       </header>
-      {children}
+      <ErrorBoundary
+        resetKey={title}
+        fallback={(reason) => (
+          <p className="error" role="alert" data-testid="panel-error">
+            This panel could not be shown: {reason}
+          </p>
+        )}
+      >
+        {children}
+      </ErrorBoundary>
     </dialog>
   );
 }
