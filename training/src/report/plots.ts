@@ -20,8 +20,10 @@ async function toSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 const legend = { labelLimit: 0, titleLimit: 0 };
-// Up to 20 series (11 methods; 3 methods x seeds) stay distinguishable.
-const palette = { scheme: "tableau20" };
+// tableau20 pairs a dark and a light shade of each hue, so 11 methods stay distinguishable but
+// neighbours look alike; a few series (3 methods, or 3 methods x 3 seeds) get ten distinct hues.
+const manySeries = { scheme: "tableau20" };
+const fewSeries = { scheme: "tableau10" };
 
 export function trainingCurves(logs: Record<string, readonly StepLog[]>, smoothing = 10): Promise<string> {
   const values = Object.entries(logs).flatMap(([method, steps]) =>
@@ -32,7 +34,7 @@ export function trainingCurves(logs: Record<string, readonly StepLog[]>, smoothi
     ]),
   );
   const x = { field: "step", type: "quantitative" as const, title: "update step" };
-  const color = { field: "method", type: "nominal" as const, legend, scale: palette };
+  const color = { field: "method", type: "nominal" as const, legend, scale: fewSeries };
   return toSvg({
     data: { values },
     facet: { column: { field: "metric", type: "nominal", title: null, header: { labelLimit: 0 } } },
@@ -95,7 +97,7 @@ export function accuracyVsCloud(points: readonly CurvePoint[], budget: number): 
     axis: { format: "%" },
     scale: { zero: false },
   };
-  const color = { field: "method", type: "nominal" as const, legend, scale: palette };
+  const color = { field: "method", type: "nominal" as const, legend, scale: manySeries };
   return toSvg({
     width: 480,
     height: 340,
