@@ -224,6 +224,47 @@ test("import rejects a malformed file with a reason and changes nothing; export 
   await expect.poll(() => conversationTitles(page)).toEqual([LOCAL.text, LOCAL.text]);
 });
 
+test("a stored turn with a corrupt route record shows as unreadable; the rest of the app keeps working", async ({
+  page,
+  openApp,
+}) => {
+  await openApp();
+  await ask(page, LOCAL.text);
+  await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("on device");
+  await ask(page, LOCAL_2.text);
+  await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("on device");
+  // What an older version or a hand-edited database could hold: wrong types inside the record.
+  await page.evaluate(
+    () =>
+      new Promise<void>((done, fail) => {
+        const open = indexedDB.open("tandem");
+        open.onerror = () => fail(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction("turns", "readwrite");
+          const turns = tx.objectStore("turns");
+          const all = turns.getAll();
+          all.onsuccess = () => {
+            const first = (all.result as Array<{ seq: number; record: Record<string, unknown> }>).find(
+              (t) => t.seq === 0,
+            )!;
+            turns.put({ ...first, record: { ...first.record, cloudModel: {}, estimatedCostUsd: "x" } });
+          };
+          tx.oncomplete = () => {
+            open.result.close();
+            done();
+          };
+        };
+      }),
+  );
+  await page.reload();
+  await page.getByRole("button", { name: LOCAL.text, exact: true }).click();
+  const turns = page.getByTestId("turn");
+  await expect(turns.first().getByTestId("turn-unreadable")).toContainText("This message could not be shown");
+  await expect(turns.nth(1).getByTestId("answer")).toHaveText(LOCAL_2.answer!);
+  await ask(page, LOCAL.text);
+  await expect(lastTurn(page).getByTestId("answer")).toHaveText(LOCAL.answer!);
+});
+
 test("a full storage quota is explained and the model still works for the session", async ({
   page,
   openApp,
