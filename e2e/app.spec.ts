@@ -42,6 +42,8 @@ test("conversations persist across reloads; rename, search, delete", async ({ pa
   await page.getByLabel("Search conversations").fill("");
   page.once("dialog", (d) => void d.accept());
   await page.getByRole("button", { name: `Delete ${LOCAL_2.text}` }).click();
+  // Deleted in the page first (the store's transaction has committed), then gone after a reload too.
+  await expect.poll(() => conversationTitles(page)).toEqual(["Arithmetic"]);
   await page.reload();
   await expect.poll(() => conversationTitles(page)).toEqual(["Arithmetic"]);
 });
