@@ -235,6 +235,22 @@ test("a stored turn with a corrupt route record shows as unreadable; the rest of
   await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("on device");
   await ask(page, LOCAL_2.text);
   await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("on device");
+  // Both answers saved (the last flush follows the answer on screen).
+  const storedStatuses = () =>
+    page.evaluate(
+      () =>
+        new Promise<string[]>((done) => {
+          const open = indexedDB.open("tandem");
+          open.onsuccess = () => {
+            const all = open.result.transaction("turns").objectStore("turns").getAll();
+            all.onsuccess = () => {
+              open.result.close();
+              done((all.result as Array<{ status: string }>).map((t) => t.status));
+            };
+          };
+        }),
+    );
+  await expect.poll(storedStatuses).toEqual(["done", "done"]);
   // What an older version or a hand-edited database could hold: wrong types inside the record.
   await page.evaluate(
     () =>
