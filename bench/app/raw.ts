@@ -8,11 +8,10 @@
 import { Wllama } from "@wllama/wllama";
 import wasmUrl from "@wllama/wllama/esm/wasm/wllama.wasm?url";
 import { inspectGguf } from "../../src/core/engines/gguf-header";
+import { followCard } from "../../src/core/model-card";
 
 const model = await (await fetch(new URL("models/tandem-demo.gguf", location.href))).blob();
 const { contextLength, card } = await inspectGguf(model);
-// Prompted and decoded as its card says, as the app does.
-const wrap = (prompt: string) => (card ? card.userTemplate.replace("{message}", () => prompt) : prompt);
 const wllama = new Wllama({ default: wasmUrl }, { suppressNativeLog: true });
 await wllama.loadModel([model], { n_ctx: Math.min(4096, contextLength), n_threads: 1 });
 
@@ -20,13 +19,18 @@ async function firstTokenMs(prompt: string): Promise<number> {
   const controller = new AbortController();
   const t0 = performance.now();
   let first = 0;
+  // Prompted and decoded as its card says, as the app does.
+  const { messages, options } = followCard(card, [{ role: "user", content: prompt }], {
+    temperature: 0,
+    maxTokens: 64,
+  });
   await wllama
     .createCompletion({
-      prompt: `<|im_start|>user\n${wrap(prompt)}<|im_end|>\n<|im_start|>assistant\n`,
+      prompt: `<|im_start|>user\n${messages[0]?.content ?? prompt}<|im_end|>\n<|im_start|>assistant\n`,
       stream: true,
-      temperature: 0,
-      max_tokens: 64,
-      ...(card ? { logit_bias: { [card.offload.tokenId]: card.offload.bias } as never } : {}),
+      temperature: options.temperature,
+      max_tokens: options.maxTokens,
+      logit_bias: (options.logitBias ?? {}) as never,
       abortSignal: controller.signal,
       onData: () => {
         if (!first) first = performance.now();

@@ -94,3 +94,14 @@ export function cardOptions(card: ModelCard, options: GenerateOptions): Generate
     logitBias: { [card.offload.tokenId]: card.offload.bias, ...options.logitBias },
   };
 }
+
+/** A request as the engine must make it: as the card says, or unchanged for a model without one. */
+export function followCard(
+  card: ModelCard | undefined,
+  messages: readonly ChatMessage[],
+  options: GenerateOptions,
+): { messages: readonly ChatMessage[]; options: GenerateOptions } {
+  return card
+    ? { messages: cardMessages(card, messages), options: cardOptions(card, options) }
+    : { messages, options };
+}

@@ -4,7 +4,7 @@
  */
 
 import { type RawCompletionChunk, Wllama, type WllamaLogger } from "@wllama/wllama";
-import { cardMessages, cardOptions } from "../model-card";
+import { followCard } from "../model-card";
 import { ChatTemplate } from "./chat-template";
 import { inspectGguf } from "./gguf-header";
 import { fetchModelFile } from "./model-file";
@@ -124,9 +124,7 @@ export class WllamaEngine implements LocalEngine {
   ): AsyncIterable<TokenChunk> {
     const wllama = this.wllama;
     if (!wllama || !this.template) throw new Error("No model is loaded in the CPU engine.");
-    const card = this.info?.card;
-    const messages = card ? cardMessages(card, conversation) : conversation;
-    const options = card ? cardOptions(card, requested) : requested;
+    const { messages, options } = followCard(this.info?.card, conversation, requested);
     const { signal } = options;
     if (signal?.aborted) return;
     const logitBias: Record<string, number> = { ...options.logitBias };

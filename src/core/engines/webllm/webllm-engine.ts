@@ -5,7 +5,7 @@
  */
 
 import { type AppConfig, type LogitProcessor, MLCEngine } from "@mlc-ai/web-llm";
-import { cardMessages, cardOptions } from "../../model-card";
+import { followCard } from "../../model-card";
 import { chunksFor } from "../token-chunks";
 import {
   type ChatMessage,
@@ -98,9 +98,7 @@ export class WebLLMEngine implements LocalEngine {
   ): AsyncIterable<TokenChunk> {
     const engine = this.engine;
     if (!engine) throw new Error("No model is loaded in the WebGPU engine.");
-    const card = this.info?.card;
-    const messages = card ? cardMessages(card, conversation) : conversation;
-    const options = card ? cardOptions(card, requested) : requested;
+    const { messages, options } = followCard(this.info?.card, conversation, requested);
     const { signal } = options;
     if (signal?.aborted) return;
     const logitBias: Record<string, number> = { ...options.logitBias };
