@@ -1,38 +1,16 @@
 // Regression tests for the attacks of issue 17 (B1-B10), against the real server on loopback.
 import { createServer, type IncomingHttpHeaders, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { FakeCloud } from "@tandem/training/cloud/fake-anthropic/server";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { loadConfig, type ServerConfig } from "./config";
-import { jsonLogger } from "./log";
-import { type RunningServer, startServer } from "./start";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadConfig } from "./config";
+import type { RunningServer } from "./start";
+import { messagesBody, TEST_KEY, TEST_MESSAGES, testServers } from "./test-servers";
 
-const KEY = "sk-ant-secret-server-key-123";
-const cloud = new FakeCloud({ apiKey: KEY });
-const logs: string[] = [];
-const running: RunningServer[] = [];
+const KEY = TEST_KEY;
+const { cloud, logs, start } = testServers();
 const upstreams: Server[] = [];
-
-async function start(overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {
-  const config: ServerConfig = {
-    ...loadConfig({}),
-    port: 0,
-    publicDir: tmpdir(),
-    apiKey: KEY,
-    upstreamURL: cloud.url,
-    models: ["claude-haiku-4-5"],
-    requestsPerMinute: 1000,
-    ...overrides,
-  };
-  const s = await startServer(config, { log: jsonLogger((l) => logs.push(l)) });
-  running.push(s);
-  return s;
-}
-
-const messages = [{ role: "user", content: "What is 6*7?" }];
-const body = (extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 100, stream: true, messages, ...extra });
+const messages = TEST_MESSAGES;
+const body = messagesBody;
 
 async function post(
   s: RunningServer,
@@ -50,12 +28,16 @@ async function post(
   });
 }
 
-/** A request with headers fetch will not send (Host) or a body streamed in chunks. */
+/**
+ * A request with headers fetch will not send (Host), or a body written in pieces (sent chunked: the
+ * length is not known when the headers go out).
+ */
 function rawPost(
   s: RunningServer,
   headers: Record<string, string>,
-  payload: string,
+  payload: string | readonly string[],
 ): Promise<{ status: number; text: string }> {
+  const pieces = typeof payload === "string" ? [payload] : payload;
   const { hostname, port } = new URL(s.url);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -69,7 +51,8 @@ function rawPost(
       },
     );
     req.on("error", reject);
-    req.end(payload);
+    for (const piece of pieces.slice(0, -1)) req.write(piece);
+    req.end(pieces.at(-1));
   });
 }
 
@@ -95,20 +78,11 @@ async function settled(s: RunningServer): Promise<void> {
   expect(s.inFlight.count).toBe(0);
 }
 
-beforeAll(async () => {
-  await cloud.start();
-});
-afterAll(async () => {
-  for (const s of running) await s.shutdown();
+afterAll(() => {
   for (const u of upstreams) {
     u.closeAllConnections();
     u.close();
   }
-  await cloud.stop();
-});
-beforeEach(() => {
-  cloud.faults.length = 0;
-  cloud.requests.length = 0;
 });
 
 describe("B1: usage of streams that end early", () => {
@@ -247,27 +221,12 @@ describe("B4: the body limit while the body streams in", () => {
 
   it("still accepts a small chunked body", async () => {
     const s = await start();
-    const { hostname, port } = new URL(s.url);
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = request(
-        {
-          hostname,
-          port,
-          method: "POST",
-          path: "/api/cloud/v1/messages",
-          headers: { "content-type": "application/json", "anthropic-version": "2023-06-01" },
-        },
-        (res) => {
-          res.resume();
-          res.on("end", () => resolve(res.statusCode!));
-        },
-      );
-      req.on("error", reject);
-      const text = body();
-      req.write(text.slice(0, 20));
-      req.end(text.slice(20));
-    });
-    expect(status).toBe(200);
+    const text = body();
+    const res = await rawPost(s, { "content-type": "application/json", "anthropic-version": "2023-06-01" }, [
+      text.slice(0, 20),
+      text.slice(20),
+    ]);
+    expect(res.status).toBe(200);
   });
 });
 

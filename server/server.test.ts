@@ -4,43 +4,16 @@ import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FakeCloud } from "@tandem/training/cloud/fake-anthropic/server";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { loadConfig, type ServerConfig } from "./config";
-import { jsonLogger } from "./log";
-import { type RunningServer, startServer } from "./start";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "./config";
+import type { RunningServer } from "./start";
+import { messagesBody, TEST_KEY, testServers } from "./test-servers";
 
-const KEY = "sk-ant-secret-server-key-123";
-const cloud = new FakeCloud({ apiKey: KEY });
-const logs: string[] = [];
+const KEY = TEST_KEY;
 let publicDir: string;
-const running: RunningServer[] = [];
+const { cloud, logs, start } = testServers(() => publicDir);
 const seenResponses: string[] = [];
-
-async function start(overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {
-  const config: ServerConfig = {
-    ...loadConfig({}),
-    port: 0,
-    publicDir,
-    apiKey: KEY,
-    upstreamURL: cloud.url,
-    models: ["claude-haiku-4-5"],
-    requestsPerMinute: 1000,
-    ...overrides,
-  };
-  const s = await startServer(config, { log: jsonLogger((l) => logs.push(l)) });
-  running.push(s);
-  return s;
-}
-
-const body = (extra: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    model: "claude-haiku-4-5",
-    max_tokens: 100,
-    stream: true,
-    messages: [{ role: "user", content: "What is 6*7?" }],
-    ...extra,
-  });
+const body = messagesBody;
 
 async function post(s: RunningServer, init: { body?: string; headers?: Record<string, string> } = {}) {
   const res = await fetch(`${s.url}/api/cloud/v1/messages`, {
@@ -54,7 +27,6 @@ async function post(s: RunningServer, init: { body?: string; headers?: Record<st
 }
 
 beforeAll(async () => {
-  await cloud.start();
   publicDir = join(await mkdtemp(join(tmpdir(), "tandem-server-")), "public");
   await mkdir(join(publicDir, "assets"), { recursive: true });
   await mkdir(join(publicDir, "models"), { recursive: true });
@@ -63,14 +35,6 @@ beforeAll(async () => {
   await writeFile(join(publicDir, "assets", "engine.wasm"), new Uint8Array([0, 97, 115, 109]));
   await writeFile(join(publicDir, "models", "m.gguf"), "GGUF");
   await writeFile(join(publicDir, "..", "secret.txt"), "do not serve");
-});
-afterAll(async () => {
-  for (const s of running) await s.shutdown();
-  await cloud.stop();
-});
-beforeEach(() => {
-  cloud.faults.length = 0;
-  cloud.requests.length = 0;
 });
 
 describe("cloud proxy", () => {
