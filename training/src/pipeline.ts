@@ -133,14 +133,21 @@ export interface PipelineResult {
 }
 
 type Snapshot = Map<string, Float32Array>;
-/** The weights as plain arrays (optionally disposing the tensors they came from). */
-function snapshot(params: Params, dispose = false): Snapshot {
-  const s: Snapshot = new Map([...params].map(([k, v]) => [k, v.dataSync().slice() as Float32Array]));
-  if (dispose) for (const v of params.values()) v.dispose();
-  return s;
-}
+const snapshot = (params: Params): Snapshot =>
+  new Map([...params].map(([k, v]) => [k, v.dataSync().slice() as Float32Array]));
 function restore(params: Params, s: Snapshot): void {
-  for (const [k, v] of params) v.assign(tf.tensor(s.get(k)!, v.shape));
+  for (const [k, v] of params) {
+    const t = tf.tensor(s.get(k)!, v.shape);
+    v.assign(t);
+    t.dispose();
+  }
+  markWeightsChanged(params);
+}
+/** Fresh initial weights for `seed`, in place. */
+function reinitialise(params: Params, config: Qwen2Config, seed: number): void {
+  const fresh = initParams(config, seed);
+  for (const [k, v] of params) v.assign(fresh.get(k)!);
+  for (const v of fresh.values()) v.dispose();
   markWeightsChanged(params);
 }
 const fromSnapshot = (s: Snapshot, like: Params): Params =>
@@ -195,7 +202,7 @@ async function trainAndEvaluate(
 
   const warmupSet = train.filter((e) => cfg.warmupCategories.includes(sumCategory(e.question)));
   const warmupCheck = validation.filter((e) => cfg.warmupCategories.includes(sumCategory(e.question)));
-  await competentWarmup(cfg, policy, warmupSet, warmupCheck, oracle, log);
+  await competentWarmup(cfg, policy, warmupSet, warmupCheck, oracle);
   const warm = snapshot(params);
   await mkdir(cfg.outDir, { recursive: true });
   await writeFile(join(cfg.outDir, "pipeline-config.json"), JSON.stringify(cfg, null, 2));
@@ -294,13 +301,12 @@ async function competentWarmup(
   warmupSet: readonly TaskExample[],
   check: readonly TaskExample[],
   oracle: CloudOracle,
-  log: (line: string) => void,
 ): Promise<void> {
   const { minAccuracy, prompts, attempts } = cfg.warmupBar;
   let best: { accuracy: number; weights: Snapshot } | undefined;
   for (let attempt = 0; attempt < attempts; attempt++) {
     const seed = cfg.seed + 1000 * attempt;
-    if (attempt > 0) restore(policy.params, snapshot(initParams(policy.config, seed), true));
+    if (attempt > 0) reinitialise(policy.params, policy.config, seed);
     const bar = progressBar(attempt ? `warm-up (attempt ${attempt + 1})` : "warm-up");
     await warmup(policy, warmupSet, workedSolution, { ...cfg.warmup, seed }, (step, loss) =>
       bar.update(step, cfg.warmup.steps, `loss ${loss.toFixed(3)}`),
@@ -314,16 +320,16 @@ async function competentWarmup(
       cfg.maxEvalTokens,
     );
     const accuracy = checked.filter((o) => o.localCorrect).length / Math.max(1, checked.length);
-    // stderr: a --seeds run keeps only its children's stderr.
+    // stderr, as the message below: a --seeds run keeps only its children's stderr.
     console.error(
       `warm-up attempt ${attempt + 1}: greedy accuracy ${(100 * accuracy).toFixed(0)}% on ${checked.length} held-out prompts (bar ${(100 * minAccuracy).toFixed(0)}%)`,
     );
     if (accuracy >= minAccuracy) return;
     if (!best || accuracy > best.accuracy) best = { accuracy, weights: snapshot(policy.params) };
   }
-  // No attempt reached the bar: RL starts from the most competent one, and the log says so.
+  // No attempt reached the bar: RL starts from the most competent one, and says so.
   restore(policy.params, best!.weights);
-  log(
+  console.error(
     `warm-up: no attempt reached ${(100 * minAccuracy).toFixed(0)}%; continuing from the best (${(100 * best!.accuracy).toFixed(0)}%)`,
   );
 }
