@@ -10,9 +10,11 @@ import type { ServerConfig } from "./config";
 import { anthropicError } from "./errors";
 import { staticHeaders } from "./headers";
 import { hostAllowlist } from "./host";
-import { InMemoryLimitStore, type LimitStore } from "./limits";
+import { InMemoryLimitStore, type LimitStore, LimitStoreUnavailable } from "./limits";
 import { jsonLogger, type Logger, scrubbingLogger } from "./log";
 import { messagesProxy } from "./proxy";
+import { RedisConnection } from "./redis-connection";
+import { RedisLimitStore } from "./redis-limits";
 
 export interface AppDeps {
   limits?: LimitStore;
@@ -22,7 +24,11 @@ export interface AppDeps {
 
 export function createApp(config: ServerConfig, deps: AppDeps = {}) {
   const log = scrubbingLogger(deps.log ?? jsonLogger(), config.apiKey);
-  const limits = deps.limits ?? new InMemoryLimitStore();
+  const limits: LimitStore =
+    deps.limits ??
+    (config.redisURL
+      ? new RedisLimitStore(new RedisConnection(config.redisURL, log))
+      : new InMemoryLimitStore());
   const inFlight = { count: 0 };
   const started = Date.now();
   const trustedProxies = config.trustedProxies || (config.trustProxy ? 1 : 0);
@@ -39,6 +45,14 @@ export function createApp(config: ServerConfig, deps: AppDeps = {}) {
 
   const app = new Hono();
   app.onError((e) => {
+    // Fail closed; the store logs the outage once, so each refusal is not logged again.
+    if (e instanceof LimitStoreUnavailable)
+      return anthropicError(
+        503,
+        "api_error",
+        "This server cannot check its usage limits right now (its limits store does not answer), so it refuses cloud requests until the store is back. Try again in a few seconds.",
+        { "retry-after": "5" },
+      );
     log.error("unhandled error", { error: String(e) });
     return anthropicError(500, "api_error", "The server failed on this request.");
   });
@@ -99,5 +113,5 @@ export function createApp(config: ServerConfig, deps: AppDeps = {}) {
     }),
   );
   app.notFound((c) => c.text("Not found", 404));
-  return { app, inFlight };
+  return { app, inFlight, limits };
 }

@@ -48,6 +48,8 @@ export interface ServerConfig {
   enabledFeatures: Feature[];
   /** anthropic-beta names clients may send upstream. */
   allowedBetas: string[];
+  /** Redis shared by several instances for the limits; absent = each instance counts in memory. */
+  redisURL?: string;
 }
 
 export class ConfigError extends Error {
@@ -56,7 +58,11 @@ export class ConfigError extends Error {
 
 type Source = Record<string, unknown>;
 
-const DEFAULTS: Omit<ServerConfig, "apiKey"> = {
+/** Settings with no default: absent unless set. */
+const OPTIONAL = ["apiKey", "redisURL"] as const;
+type Optional = (typeof OPTIONAL)[number];
+
+const DEFAULTS: Omit<ServerConfig, Optional> = {
   host: "127.0.0.1",
   port: 4173,
   publicDir: "dist",
@@ -109,11 +115,14 @@ const ENV_NAMES: Record<keyof ServerConfig, string> = {
   trustedProxies: "TANDEM_TRUSTED_PROXIES",
   enabledFeatures: "TANDEM_ENABLE_FEATURES",
   allowedBetas: "TANDEM_ALLOWED_BETAS",
+  redisURL: "TANDEM_REDIS_URL",
 };
 
 function parseValue(key: keyof ServerConfig, raw: unknown): unknown {
   const name = ENV_NAMES[key];
-  const fallback = key === "apiKey" ? undefined : DEFAULTS[key];
+  const fallback = (OPTIONAL as readonly string[]).includes(key)
+    ? undefined
+    : DEFAULTS[key as keyof typeof DEFAULTS];
   if (raw === undefined || raw === "") return fallback;
   if (Array.isArray(fallback)) {
     const list = Array.isArray(raw) ? raw.map(String) : String(raw).split(",");
@@ -145,6 +154,15 @@ function checkOrigin(name: string, origin: string): void {
     throw new ConfigError(`${name}: "${origin}" must be a bare origin (no path), e.g. ${url.origin}.`);
 }
 
+function isRedisURL(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === "redis:" || u.protocol === "rediss:") && u.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
 /** Environment variables win over the file; the file wins over defaults. */
 export function loadConfig(env: Source = process.env): ServerConfig {
   let file: Source = {};
@@ -171,6 +189,8 @@ export function loadConfig(env: Source = process.env): ServerConfig {
   for (const o of c.allowedOrigins) checkOrigin(ENV_NAMES.allowedOrigins, o);
   for (const o of c.publicOrigins) checkOrigin(ENV_NAMES.publicOrigins, o);
   for (const o of c.embedOrigins) checkOrigin(ENV_NAMES.embedOrigins, o);
+  if (c.redisURL !== undefined && !isRedisURL(c.redisURL))
+    throw new ConfigError("TANDEM_REDIS_URL must be a URL like redis://host:6379 or rediss://host:6380.");
   if (c.models.length === 0) throw new ConfigError("TANDEM_MODELS must list at least one model.");
   if (c.requestsPerMinute === 0) throw new ConfigError("TANDEM_REQUESTS_PER_MINUTE must be at least 1.");
   if (!Number.isInteger(c.trustedProxies))

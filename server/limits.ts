@@ -1,6 +1,6 @@
 /**
  * Per-client request rate and daily token budget. Behind an interface so several server instances
- * can share one store (e.g. Redis); the in-memory store serves one instance.
+ * can share one store (Redis, redis-limits.ts); the in-memory store serves one instance.
  */
 
 export interface LimitStore {
@@ -14,6 +14,17 @@ export interface LimitStore {
   reserveTokens(client: string, tokens: number, budget: number, now: number): Promise<boolean>;
   /** Replaces a reservation with the tokens the request really used (0 releases it). */
   settleTokens(client: string, reserved: number, used: number, now: number): Promise<void>;
+  /** For a store behind a network: resolves once it answers, or once it has waited long enough. */
+  ready?(): Promise<void>;
+  close?(): Promise<void>;
+}
+
+/**
+ * A store that cannot answer (Redis down or silent). The server fails closed: the request is
+ * refused with 503 rather than let through unlimited.
+ */
+export class LimitStoreUnavailable extends Error {
+  override name = "LimitStoreUnavailable";
 }
 
 const day = (now: number) => Math.floor(now / 86_400_000);

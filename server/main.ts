@@ -2,6 +2,7 @@
 
 import { ConfigError, loadConfig } from "./config";
 import { jsonLogger } from "./log";
+import { redisLocation } from "./redis-connection";
 import { startServer } from "./start";
 
 const log = jsonLogger();
@@ -20,6 +21,11 @@ console.log(
   config.apiKey
     ? `Cloud proxy: ${config.upstreamURL} (key set; it never reaches a browser)`
     : "Cloud proxy: not configured (set ANTHROPIC_API_KEY to enable escalation); the app answers on the device.",
+);
+console.log(
+  config.redisURL
+    ? `Limits: on Redis at ${redisLocation(config.redisURL)}, shared with every instance that uses it`
+    : "Limits: in this instance's memory (set TANDEM_REDIS_URL to share them between instances)",
 );
 
 let stopping = false;

@@ -291,4 +291,14 @@ describe("configuration", () => {
     );
     expect(loadConfig({ TANDEM_MODELS: "a, b" }).models).toEqual(["a", "b"]);
   });
+
+  it("reads TANDEM_REDIS_URL, absent by default, and never repeats it in an error", () => {
+    expect(loadConfig({}).redisURL).toBeUndefined();
+    expect(loadConfig({ TANDEM_REDIS_URL: "rediss://:pw@redis.internal:6380/2" }).redisURL).toBe(
+      "rediss://:pw@redis.internal:6380/2",
+    );
+    const bad = () => loadConfig({ TANDEM_REDIS_URL: "http://:pw@redis.internal" });
+    expect(bad).toThrow(/TANDEM_REDIS_URL must be a URL like redis:\/\/host:6379/);
+    expect(bad).not.toThrow(/pw/);
+  });
 });

@@ -2,11 +2,13 @@
  * `npm run bench:proxy`: the cloud proxy under load, on loopback only, bounded, stops by itself.
  * The fake Anthropic API and the real server run as child processes; this process sends waves of
  * 200 concurrent streaming requests, alternately straight to the fake cloud and through the
- * proxy, and compares latency, throughput and the server's memory.
+ * proxy, and compares latency, throughput and the server's memory. With `-- --redis` the server
+ * keeps its limits on a redis-server of its own (TANDEM_REDIS_URL) instead of in memory.
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { startRedis } from "../../server/redis-process";
 import { median, percentile } from "../router/stats";
 
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 200);
@@ -14,6 +16,7 @@ const WAVES = Number(process.env.WAVES ?? 5);
 const CLOUD_PORT = 8799;
 const SERVER_PORT = 4199;
 const KEY = "sk-bench-key";
+const redis = process.argv.includes("--redis") ? await startRedis() : undefined;
 
 function start(args: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
   // Its own process group, so stopping it stops the node process tsx starts too.
@@ -108,6 +111,7 @@ const server = await start(
     TANDEM_REQUESTS_PER_MINUTE: "1000000",
     TANDEM_DAILY_TOKEN_BUDGET: "1000000000",
     TANDEM_MODELS: "claude-haiku-4-5",
+    ...(redis ? { TANDEM_REDIS_URL: redis.url } : {}),
   },
   `http://127.0.0.1:${SERVER_PORT}/healthz`,
 );
@@ -147,7 +151,7 @@ try {
   const rssEnd = rssMiB(server.pid!);
   const f = (n: number) => n.toFixed(1);
   console.log(
-    `\nTandem proxy benchmark: ${WAVES} waves x ${CONCURRENCY} concurrent streaming requests each way, loopback\n`,
+    `\nTandem proxy benchmark: ${WAVES} waves x ${CONCURRENCY} concurrent streaming requests each way, loopback; limits ${redis ? "on Redis" : "in memory"}\n`,
   );
   console.log("                      direct to fake cloud    through the proxy    ratio (proxy/direct)");
   const row = (name: string, a: number, b: number) =>
@@ -169,4 +173,5 @@ try {
 } finally {
   process.kill(-server.pid!, "SIGTERM");
   process.kill(-cloud.pid!, "SIGTERM");
+  await redis?.stop();
 }
