@@ -43,7 +43,7 @@ import type { TaskName } from "./tasks/types";
 const USAGE = `usage:
   train pipeline [--out DIR] [--seed N | --seeds N] [--jobs J] [--quick] [--resume]
                  [--mix carry-free,carry,hard] [--examples N] [--warmup-steps N] [--warmup-lr X]
-                 [--warmup-offload X] [--steps N] [--prompts N] [--lr X] [--temperature X]
+                 [--warmup-rise N] [--warmup-offload X] [--steps N] [--prompts N] [--lr X] [--temperature X]
                  [--sampler llama-cpp|tfjs]
   train eval --run DIR --test FILE.jsonl [--task arithmetic|countdown|math]
   train method --run DIR --method gapg|task-only|collab-aware
@@ -63,6 +63,7 @@ const { values, positionals } = parseArgs({
     examples: { type: "string" },
     "warmup-steps": { type: "string" },
     "warmup-lr": { type: "string" },
+    "warmup-rise": { type: "string" },
     "warmup-offload": { type: "string" },
     steps: { type: "string" },
     prompts: { type: "string" },
@@ -118,6 +119,7 @@ function pipelineConfig(): PipelineConfig {
     ...cfg.warmup,
     steps: number("warmup-steps") ?? cfg.warmup.steps,
     lr: number("warmup-lr") ?? cfg.warmup.lr,
+    lrWarmupSteps: number("warmup-rise") ?? cfg.warmup.lrWarmupSteps,
     offloadShare: number("warmup-offload") ?? cfg.warmup.offloadShare,
   };
   cfg.gapg = {

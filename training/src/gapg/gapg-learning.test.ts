@@ -77,6 +77,7 @@ describe("GAPG short run", () => {
         steps: 400,
         batchSize: 16,
         lr: 3e-3,
+        lrWarmupSteps: 0,
         offloadShare: 0.25,
         seed: 11,
       });

@@ -20,6 +20,8 @@ export interface WarmupConfig {
   steps: number;
   batchSize: number;
   lr: number;
+  /** Steps over which the learning rate rises linearly from 0 before the cosine decay. */
+  lrWarmupSteps: number;
   /** Share of targets cut at a random step and ended with <|offload|>. */
   offloadShare: number;
   seed: number;
@@ -29,6 +31,7 @@ export const DEFAULT_WARMUP: WarmupConfig = {
   steps: 400,
   batchSize: 32,
   lr: 3e-3,
+  lrWarmupSteps: 0,
   offloadShare: 0.1,
   seed: 1,
 };
@@ -37,6 +40,12 @@ export const DEFAULT_WARMUP: WarmupConfig = {
 function cutPointsOrStart(completion: string): number[] {
   const cuts = offloadCutPoints(completion);
   return cuts.length > 0 ? cuts : [0];
+}
+
+/** Linear rise over `rise` steps, then cosine decay to 0 (which keeps the end of the warm-up stable). */
+export function warmupCosine(step: number, steps: number, rise: number): number {
+  if (step <= rise) return step / rise;
+  return 0.5 * (1 + Math.cos((Math.PI * (step - 1 - rise)) / (steps - rise)));
 }
 
 export async function warmup(
@@ -50,8 +59,7 @@ export async function warmup(
   const optimizer = new AdamW(policy.params, { ...DEFAULT_ADAMW, lr: config.lr, weightDecay: 0.01 });
   const losses: number[] = [];
   for (let step = 1; step <= config.steps; step++) {
-    // Cosine decay keeps the end of the warm-up stable.
-    const lrScale = 0.5 * (1 + Math.cos((Math.PI * (step - 1)) / config.steps));
+    const lrScale = warmupCosine(step, config.steps, config.lrWarmupSteps);
     const seqs = Array.from({ length: config.batchSize }, () => {
       const e = train[rng.int(0, train.length - 1)]!;
       const worked = solutionCompletion(e, solution(e));
