@@ -2,19 +2,20 @@
 
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { compress } from "hono/compress";
-import { cors } from "hono/cors";
 import { clientAddress } from "./client-address";
 import type { ServerConfig } from "./config";
+import { cloudCors } from "./cors";
 import { anthropicError } from "./errors";
 import { staticHeaders } from "./headers";
 import { hostAllowlist } from "./host";
 import { InMemoryLimitStore, type LimitStore, LimitStoreUnavailable } from "./limits";
 import { jsonLogger, type Logger, scrubbingLogger } from "./log";
-import { messagesProxy } from "./proxy";
+import { messagesProxy, type NodeContext, type NodeEnv } from "./proxy";
 import { RedisConnection } from "./redis-connection";
 import { RedisLimitStore } from "./redis-limits";
+import { createUpstream } from "./upstream";
 
 export interface AppDeps {
   limits?: LimitStore;
@@ -29,21 +30,15 @@ export function createApp(config: ServerConfig, deps: AppDeps = {}) {
     (config.redisURL
       ? new RedisLimitStore(new RedisConnection(config.redisURL, log))
       : new InMemoryLimitStore());
+  const upstream = createUpstream(config);
   const inFlight = { count: 0 };
   const started = Date.now();
   const trustedProxies = config.trustedProxies || (config.trustProxy ? 1 : 0);
-  const clientOf = (c: Context): string => {
-    let socketAddress: string | undefined;
-    try {
-      socketAddress = getConnInfo(c).remote.address;
-    } catch {
-      // Not on a Node socket (e.g. app.request in a test): the address is unknown.
-    }
-    return clientAddress(c.req.header("x-forwarded-for"), socketAddress, trustedProxies);
-  };
+  const clientOf = (c: NodeContext): string =>
+    clientAddress(c.req.header("x-forwarded-for"), getConnInfo(c).remote.address, trustedProxies);
   const isOurHost = hostAllowlist(config);
 
-  const app = new Hono();
+  const app = new Hono<NodeEnv>();
   app.onError((e) => {
     // Fail closed; the store logs the outage once, so each refusal is not logged again.
     if (e instanceof LimitStoreUnavailable)
@@ -75,28 +70,22 @@ export function createApp(config: ServerConfig, deps: AppDeps = {}) {
   });
   app.use(
     "/api/cloud/*",
-    cors({
-      origin: (origin) =>
-        config.allowedOrigins.includes(origin) || config.publicOrigins.includes(origin) ? origin : null,
-      allowHeaders: [
-        "content-type",
-        "anthropic-version",
-        "anthropic-beta",
-        "authorization",
-        "x-api-key",
-        "x-stainless-*",
-      ],
-      allowMethods: ["GET", "POST", "OPTIONS"],
-      exposeHeaders: ["request-id", "retry-after"],
-      maxAge: 600,
-    }),
+    cloudCors((origin) => config.allowedOrigins.includes(origin) || config.publicOrigins.includes(origin)),
   );
   app.get("/api/cloud/status", (c) =>
     c.json({ configured: Boolean(config.apiKey), models: config.models, maxTokensCap: config.maxTokensCap }),
   );
   app.post(
     "/api/cloud/v1/messages",
-    messagesProxy({ config, limits, log, clientOf, inFlight, ...(deps.now ? { now: deps.now } : {}) }),
+    messagesProxy({
+      config,
+      limits,
+      log,
+      upstream,
+      clientOf,
+      inFlight,
+      ...(deps.now ? { now: deps.now } : {}),
+    }),
   );
   app.all("/api/*", () => anthropicError(404, "not_found_error", "No such API route on this server."));
 
@@ -113,5 +102,5 @@ export function createApp(config: ServerConfig, deps: AppDeps = {}) {
     }),
   );
   app.notFound((c) => c.text("Not found", 404));
-  return { app, inFlight, limits };
+  return { app, inFlight, limits, upstream };
 }

@@ -4,6 +4,7 @@
  * accepted, so the bytes mean one thing to this server and to the upstream.
  */
 
+import type { IncomingMessage } from "node:http";
 import { anthropicError, invalidRequest } from "./errors";
 
 export type JsonObject = Record<string, unknown>;
@@ -17,23 +18,41 @@ function tooLarge(max: number): Response {
 }
 
 /** The body's bytes, or undefined as soon as they pass `max` (the rest is left unread). */
-async function readUpTo(request: Request, max: number): Promise<Uint8Array | undefined> {
-  if (Number(request.headers.get("content-length") ?? 0) > max) return undefined;
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return Buffer.concat(chunks, size);
-    size += value.byteLength;
-    if (size > max) return undefined;
-    chunks.push(value);
-  }
+function readUpTo(request: IncomingMessage, max: number): Promise<Buffer | undefined> {
+  if (Number(request.headers["content-length"] ?? 0) > max) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      request.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose);
+      request.pause();
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= max) chunks.push(chunk);
+      else {
+        stop();
+        resolve(undefined);
+      }
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks, size));
+    };
+    const onError = (e: Error) => {
+      stop();
+      reject(e);
+    };
+    const onClose = () =>
+      onError(new Error("The client closed the connection before the end of its request."));
+    request.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);
+  });
 }
 
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
 export async function readJsonObject(
-  request: Request,
+  request: IncomingMessage,
   maxBytes: number,
 ): Promise<{ value: JsonObject } | { error: Response }> {
   const bytes = await readUpTo(request, maxBytes);
@@ -45,7 +64,7 @@ export async function readJsonObject(
   }
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    text = utf8.decode(bytes);
   } catch {
     return { error: invalidRequest("The request body is not valid UTF-8.") };
   }

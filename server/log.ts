@@ -18,8 +18,11 @@ export function jsonLogger(write: (line: string) => void = (l) => process.stdout
 
 /** Keeps the key, and secrets that clients or the upstream put in bodies and errors, out of the logs. */
 export function scrubbingLogger(log: Logger, key?: string): Logger {
-  const clean = (fields: Record<string, unknown> = {}) =>
-    JSON.parse(scrubSecrets(JSON.stringify(fields), key)) as Record<string, unknown>;
+  const clean = (fields: Record<string, unknown> = {}) => {
+    const json = JSON.stringify(fields);
+    const scrubbed = scrubSecrets(json, key);
+    return scrubbed === json ? fields : (JSON.parse(scrubbed) as Record<string, unknown>);
+  };
   return {
     info: (message, fields) => log.info(scrubSecrets(message, key), clean(fields)),
     warn: (message, fields) => log.warn(scrubSecrets(message, key), clean(fields)),

@@ -2,26 +2,37 @@
  * POST /api/cloud/v1/messages: the Messages API proxy. The browser's SDK points its baseURL at
  * /api/cloud; the key is added here and never leaves the server. The request is checked and
  * rebuilt (messages-request.ts), its tokens reserved against the client's daily budget, then
- * settled with what the upstream reports or delivered. Responses pass through as they arrive
- * (web streams give backpressure), scrubbed of secrets; a client that goes away cancels the
- * upstream request. Every refusal is an Anthropic-format error the SDK and the app understand.
+ * settled with what the upstream reports or delivered. Answers are written to the client's Node
+ * response chunk by chunk as they arrive, at the client's pace (relay.ts), scrubbed of secrets; a
+ * client that goes away cancels the upstream request. Every refusal is an Anthropic-format error
+ * the SDK and the app understand.
  */
 
+import type { HttpBindings } from "@hono/node-server";
+import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { Context } from "hono";
+import type { Dispatcher } from "undici";
 import { readJsonObject } from "./body";
 import type { ServerConfig } from "./config";
 import { anthropicError, invalidRequest } from "./errors";
 import { type LimitStore, secondsUntilNextUtcDay } from "./limits";
 import type { Logger } from "./log";
 import { checkMessagesRequest } from "./messages-request";
-import { scrubSecrets, secretScrubber } from "./scrub";
-import { type Estimate, UsageMeter, watchEnd } from "./usage";
+import { relay } from "./relay";
+import { SecretScrubber, scrubSecrets } from "./scrub";
+import { timedOut, type Upstream } from "./upstream";
+import { type Estimate, UsageMeter } from "./usage";
+
+/** Requests served by @hono/node-server, which passes the Node request and response along. */
+export type NodeEnv = { Bindings: HttpBindings };
+export type NodeContext = Context<NodeEnv>;
 
 interface ProxyDeps {
   config: ServerConfig;
   limits: LimitStore;
   log: Logger;
-  clientOf: (c: Context) => string;
+  upstream: Upstream;
+  clientOf: (c: NodeContext) => string;
   now?: () => number;
   /** Tracks open upstream requests (for graceful shutdown and leak checks). */
   inFlight: { count: number };
@@ -48,7 +59,7 @@ export function messagesProxy(deps: ProxyDeps) {
   const { config, limits, log } = deps;
   const now = deps.now ?? Date.now;
 
-  return async (c: Context): Promise<Response> => {
+  return async (c: NodeContext): Promise<Response> => {
     if (!config.apiKey) {
       return anthropicError(
         503,
@@ -90,7 +101,7 @@ export function messagesProxy(deps: ProxyDeps) {
       });
     }
 
-    const read = await readJsonObject(c.req.raw, config.maxBodyBytes);
+    const read = await readJsonObject(c.env.incoming, config.maxBodyBytes);
     if ("error" in read) return read.error;
     const checked = checkMessagesRequest(read.value, c.req.raw.headers, config);
     if ("error" in checked) return invalidRequest(checked.error);
@@ -119,15 +130,15 @@ export function messagesProxy(deps: ProxyDeps) {
     });
   };
 
-  async function forward(c: Context, request: Forward): Promise<Response> {
+  async function forward(c: NodeContext, request: Forward): Promise<Response> {
     const { client } = request;
     const key = config.apiKey!;
     const meter = new UsageMeter(request.stream, request.estimate);
     const controller = new AbortController();
     const cancel = () => controller.abort();
-    c.req.raw.signal.addEventListener("abort", cancel, { once: true });
-    const headersTimer = setTimeout(cancel, config.upstreamTimeoutMs);
-    let idle: ReturnType<typeof setTimeout> | undefined;
+    // The client's connection closing before its answer is out means it went away.
+    const { outgoing } = c.env;
+    outgoing.once("close", cancel);
     deps.inFlight.count++;
     let finished = false;
     /** Settles the reservation and frees everything the request held, once. */
@@ -138,65 +149,59 @@ export function messagesProxy(deps: ProxyDeps) {
         .settleTokens(client, request.reserved, tokens, now())
         .catch((e) => log.error("could not settle token usage", { client, error: String(e) }));
       deps.inFlight.count--;
-      clearTimeout(headersTimer);
-      clearTimeout(idle);
-      c.req.raw.signal.removeEventListener("abort", cancel);
+      outgoing.off("close", cancel);
       if (status !== undefined) log.info("proxied", { client, status, tokens });
     };
-    let upstream: Response;
+    let upstream: Dispatcher.ResponseData;
     try {
-      upstream = await fetch(new URL("/v1/messages", config.upstreamURL), {
-        method: "POST",
-        headers: { ...request.headers, "content-type": "application/json", "x-api-key": key },
-        body: request.body,
-        signal: controller.signal,
-      });
+      upstream = await deps.upstream.post(
+        request.body,
+        { ...request.headers, "content-type": "application/json", "x-api-key": key },
+        controller.signal,
+      );
     } catch (e) {
-      // Aborted (client gone, no answer in time), the upstream may have worked on the request;
-      // unreachable, it did not.
-      finish(controller.signal.aborted ? meter.tokens(false) : 0);
-      if (c.req.raw.signal.aborted) return new Response(null, { status: 499 });
-      const timedOut = controller.signal.aborted;
-      log.warn("upstream unreachable", {
-        client,
-        error: timedOut ? "timeout" : String((e as Error).cause ?? e),
-      });
+      // Client gone or no answer in time, the upstream may have worked on the request; unreachable,
+      // it did not.
+      const late = timedOut(e);
+      finish(controller.signal.aborted || late ? meter.tokens(false) : 0);
+      if (controller.signal.aborted) return new Response(null, { status: 499 });
+      log.warn("upstream unreachable", { client, error: late ? "timeout" : String((e as Error).cause ?? e) });
       return anthropicError(
-        timedOut ? 504 : 502,
+        late ? 504 : 502,
         "api_error",
-        timedOut
+        late
           ? `The cloud did not answer within ${Math.round(config.upstreamTimeoutMs / 1000)} s.`
           : "The cloud could not be reached from this server (upstream down). Try again later.",
       );
     }
-    clearTimeout(headersTimer);
-    const out = new Headers();
+    const status = upstream.statusCode;
+    const headers: Record<string, string> = {};
     for (const h of PASS_RESPONSE_HEADERS) {
-      const v = upstream.headers.get(h);
-      if (v) out.set(h, scrubSecrets(v, key));
+      const v = upstream.headers[h];
+      if (v !== undefined) headers[h] = scrubSecrets(Array.isArray(v) ? v.join(", ") : v, key);
     }
-    if (!upstream.body) {
-      finish(0, upstream.status);
-      return new Response(null, { status: upstream.status, headers: out });
-    }
-    const armIdle = () => {
-      clearTimeout(idle);
-      idle = setTimeout(cancel, config.streamIdleTimeoutMs);
-    };
-    armIdle();
-    const { ok, status } = upstream;
+    // The longest silence allowed while the answer flows.
+    const idle = setTimeout(cancel, config.streamIdleTimeoutMs);
     // An upstream error costs nothing; its body is passed on (scrubbed) but not metered.
-    const charge = (complete: boolean) => (ok ? meter.tokens(complete) : 0);
-    const body = watchEnd(
+    const ok = status >= 200 && status < 300;
+    const scrubber = new SecretScrubber(key);
+    outgoing.writeHead(status, headers);
+    relay(
       upstream.body,
-      (chunk) => {
-        armIdle();
-        if (ok) meter.add(chunk);
+      outgoing,
+      {
+        chunk: (bytes) => {
+          idle.refresh();
+          if (ok) meter.add(bytes);
+          return scrubber.push(bytes);
+        },
+        end: () => scrubber.end(),
       },
-      (complete) => finish(charge(complete), status),
+      (complete) => {
+        clearTimeout(idle);
+        finish(ok ? meter.tokens(complete) : 0, status);
+      },
     );
-    // Whatever ends the stream early (client gone, idle timeout) must free the upstream too.
-    controller.signal.addEventListener("abort", () => finish(charge(false), status), { once: true });
-    return new Response(body.pipeThrough(secretScrubber(key)), { status, headers: out });
+    return RESPONSE_ALREADY_SENT;
   }
 }

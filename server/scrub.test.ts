@@ -1,19 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { scrubSecrets, secretScrubber } from "./scrub";
+import { SecretScrubber, scrubSecrets } from "./scrub";
 
 const KEY = "sk-ant-secret-server-key-123";
 
-async function throughScrubber(parts: Uint8Array[], key?: string): Promise<Uint8Array> {
-  const out: Uint8Array[] = [];
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const p of parts) controller.enqueue(p);
-      controller.close();
-    },
-  }).pipeThrough(secretScrubber(key));
-  const reader = stream.getReader();
-  for (let r = await reader.read(); !r.done; r = await reader.read()) out.push(r.value);
-  return Buffer.concat(out);
+function throughScrubber(parts: Buffer[], key?: string): Buffer {
+  const scrubber = new SecretScrubber(key);
+  const out = parts.map((p) => scrubber.push(p));
+  return Buffer.concat([...out, scrubber.end()].filter((b) => b !== undefined));
 }
 
 describe("scrubSecrets", () => {
@@ -25,32 +18,36 @@ describe("scrubSecrets", () => {
   });
 });
 
-describe("secretScrubber", () => {
-  it("scrubs a secret wherever the chunks split it", async () => {
+describe("SecretScrubber", () => {
+  it("scrubs a secret wherever the chunks split it, into three pieces too", () => {
     const text = `data: {"message":"echo ${KEY} and sk-ant-api03-xyz"}\n\n`;
-    const bytes = new TextEncoder().encode(text);
+    const bytes = Buffer.from(text);
     for (let i = 1; i < bytes.length; i++) {
-      const out = await throughScrubber([bytes.slice(0, i), bytes.slice(i)], KEY);
-      expect(new TextDecoder().decode(out), `split at ${i}`).toBe(
-        'data: {"message":"echo [redacted] and [redacted]"}\n\n',
-      );
+      for (let j = i; j < bytes.length; j++) {
+        const out = throughScrubber([bytes.subarray(0, i), bytes.subarray(i, j), bytes.subarray(j)], KEY);
+        expect(out.toString(), `split at ${i}, ${j}`).toBe(
+          'data: {"message":"echo [redacted] and [redacted]"}\n\n',
+        );
+      }
     }
   });
 
-  it("passes every other byte unchanged, multi-byte characters split across chunks included", async () => {
-    const bytes = new TextEncoder().encode('event: x\ndata: {"text":"é 🙂 sk-"}\n\n');
-    const parts = [bytes.slice(0, 20), bytes.slice(20, 27), bytes.slice(27)];
-    expect(await throughScrubber(parts, KEY)).toEqual(Buffer.from(bytes));
+  it("scrubs a key of another shape, and a secret that runs to the end of the stream", () => {
+    const bytes = Buffer.from("a custom-upstream-key, then sk-ant-sk-ant-tail");
+    for (let i = 1; i < bytes.length; i++) {
+      const out = throughScrubber([bytes.subarray(0, i), bytes.subarray(i)], "custom-upstream-key");
+      expect(out.toString(), `split at ${i}`).toBe("a [redacted], then [redacted]");
+    }
   });
 
-  it("does not hold back the end of a complete event", async () => {
-    const event = new TextEncoder().encode("event: ping\ndata: {}\n\n");
-    const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(event);
-      },
-    }).pipeThrough(secretScrubber(KEY));
-    const { value } = await stream.getReader().read();
-    expect(value).toBe(event);
+  it("passes every other byte unchanged, multi-byte characters split across chunks included", () => {
+    const bytes = Buffer.from('event: x\ndata: {"text":"é 🙂 sk-"}\n\n');
+    const parts = [bytes.subarray(0, 20), bytes.subarray(20, 27), bytes.subarray(27)];
+    expect(throughScrubber(parts, KEY)).toEqual(bytes);
+  });
+
+  it("does not hold back the end of a complete event, and passes a clean chunk as it came", () => {
+    const event = Buffer.from("event: ping\ndata: {}\n\n");
+    expect(new SecretScrubber(KEY).push(event)).toBe(event);
   });
 });

@@ -1,7 +1,8 @@
 // The real server on loopback, proxying to the fake Anthropic API (which stands in for the real
 // cloud: no internet in tests).
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { connect } from "node:net";
+import { createServer } from "node:http";
+import { type AddressInfo, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -68,6 +69,23 @@ describe("cloud proxy", () => {
     expect(arrivals[0]!).toBeLessThan(arrivals.at(-1)! - 400);
   });
 
+  it("keeps upstream connections open for the next requests", async () => {
+    let connections = 0;
+    const upstream = createServer((req, res) => {
+      req.resume().on("end", () => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ type: "message", usage: { input_tokens: 5, output_tokens: 5 } }));
+      });
+    }).on("connection", () => connections++);
+    await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+    const s = await start({ upstreamURL: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` });
+    for (let i = 0; i < 5; i++)
+      expect((await post(s, { body: body({ stream: false }) })).res.status).toBe(200);
+    expect(connections).toBe(1);
+    upstream.closeAllConnections();
+    upstream.close();
+  });
+
   it("rejects an oversized body with 413", async () => {
     const s = await start({ maxBodyBytes: 1000 });
     const { res, text } = await post(s, {
@@ -83,6 +101,30 @@ describe("cloud proxy", () => {
     expect((await post(s, { headers: { origin: "https://evil.example" } })).res.status).toBe(403);
     expect((await post(s, { headers: { origin: "https://ok.example" } })).res.status).toBe(200);
     expect((await post(s, { headers: { origin: s.url } })).res.status).toBe(200);
+  });
+
+  it("lets pages of allowed origins read answers cross-origin, after a preflight", async () => {
+    const s = await start({ allowedOrigins: ["https://ok.example"] });
+    const preflight = (origin: string) =>
+      fetch(`${s.url}/api/cloud/v1/messages`, {
+        method: "OPTIONS",
+        headers: {
+          origin,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "x-api-key",
+        },
+      });
+    const allowed = await preflight("https://ok.example");
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://ok.example");
+    expect(allowed.headers.get("access-control-allow-methods")).toContain("POST");
+    expect(allowed.headers.get("access-control-allow-headers")).toContain("x-api-key");
+    expect((await preflight("https://evil.example")).headers.get("access-control-allow-origin")).toBeNull();
+    const { res } = await post(s, { headers: { origin: "https://ok.example" } });
+    expect(res.headers.get("access-control-allow-origin")).toBe("https://ok.example");
+    expect(res.headers.get("access-control-expose-headers")).toContain("request-id");
+    expect(res.headers.get("vary")).toContain("Origin");
+    expect((await fetch(`${s.url}/api/cloud/status`)).headers.get("access-control-allow-origin")).toBeNull();
   });
 
   it("requires a valid site token when tokens are configured", async () => {

@@ -15,7 +15,7 @@ export interface RunningServer {
 }
 
 export async function startServer(config: ServerConfig, deps: AppDeps = {}): Promise<RunningServer> {
-  const { app, inFlight, limits } = createApp(config, deps);
+  const { app, inFlight, limits, upstream } = createApp(config, deps);
   // Redis: wait (bounded) for the connection, so the first requests are not refused needlessly.
   await limits.ready?.();
   const server = await new Promise<Server>((resolve) => {
@@ -41,6 +41,7 @@ export async function startServer(config: ServerConfig, deps: AppDeps = {}): Pro
     const deadline = Date.now() + config.shutdownGraceMs;
     while (inFlight.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     server.closeAllConnections();
+    await upstream.close();
     await limits.close?.();
   };
   return { url: `http://${config.host}:${port}`, server, inFlight, shutdown };

@@ -15,11 +15,22 @@ interface Usage {
   output_tokens?: unknown;
 }
 
+interface StreamEvent {
+  message?: { usage?: Usage };
+  usage?: Usage;
+  delta?: { text?: unknown; thinking?: unknown; partial_json?: unknown };
+}
+
 const tokensOfText = (chars: number) => Math.ceil(chars / 4);
+const EVENT_END = Buffer.from("\n\n");
+const EVENT_LINE = Buffer.from("event:");
+const DATA_LINE = Buffer.from("data:");
+/** The events with usage or output in them, by their SSE name (as the SDK reads them); others go unparsed. */
+const METERED = new Set(["message_start", "message_delta", "content_block_delta"]);
 
 export class UsageMeter {
-  private readonly decoder = new TextDecoder();
-  private pending = "";
+  /** A stream's incomplete last event; a JSON answer's bytes so far. */
+  private pending: Buffer[] = [];
   private input: number | undefined;
   private output = 0;
   /** The final usage (message_delta) was seen. */
@@ -31,42 +42,43 @@ export class UsageMeter {
     private readonly estimate: Estimate,
   ) {}
 
-  add(chunk: Uint8Array): void {
-    this.pending += this.decoder.decode(chunk, { stream: true });
-    if (!this.isStream) return;
-    const end = this.pending.lastIndexOf("\n\n");
-    if (end < 0) return;
-    for (const event of this.pending.slice(0, end).split("\n\n")) this.read(event);
-    this.pending = this.pending.slice(end + 2);
+  add(chunk: Buffer): void {
+    if (!this.isStream) {
+      this.pending.push(chunk);
+      return;
+    }
+    const bytes = this.pending.length > 0 ? Buffer.concat([...this.pending, chunk]) : chunk;
+    let start = 0;
+    for (let end = bytes.indexOf(EVENT_END); end >= 0; end = bytes.indexOf(EVENT_END, start)) {
+      this.read(bytes.subarray(start, end));
+      start = end + EVENT_END.length;
+    }
+    this.pending = start < bytes.length ? [bytes.subarray(start)] : [];
   }
 
   /** Tokens to charge; `complete` when the body arrived whole. */
   tokens(complete: boolean): number {
     if (!this.isStream) return complete ? this.jsonUsage() : this.estimate.input + this.estimate.maxOutput;
-    if (complete) this.read(this.pending);
+    if (complete && this.pending.length > 0) this.read(this.pending[0]!);
     const input = this.input ?? this.estimate.input;
     return this.final ? input + this.output : input + Math.max(this.output, tokensOfText(this.deltaChars));
   }
 
-  private read(event: string): void {
-    const line = event.split("\n").find((l) => l.startsWith("data:"));
-    if (!line) return;
-    let data: {
-      type?: string;
-      message?: { usage?: Usage };
-      usage?: Usage;
-      delta?: { text?: unknown; thinking?: unknown; partial_json?: unknown };
-    };
+  /** One event (bytes up to its blank line): its `event:` name and the JSON on its `data:` line. */
+  private read(event: Buffer): void {
+    const name = lineValue(event, EVENT_LINE)?.trimStart();
+    if (name === undefined || !METERED.has(name)) return;
+    let data: StreamEvent;
     try {
-      data = JSON.parse(line.slice(5));
+      data = JSON.parse(lineValue(event, DATA_LINE) ?? "");
     } catch {
       return;
     }
-    if (data.type === "message_start") this.take(data.message?.usage);
-    else if (data.type === "message_delta") {
+    if (name === "message_start") this.take(data.message?.usage);
+    else if (name === "message_delta") {
       this.take(data.usage);
       this.final = true;
-    } else if (data.type === "content_block_delta" && data.delta) {
+    } else if (data.delta) {
       for (const part of [data.delta.text, data.delta.thinking, data.delta.partial_json]) {
         if (typeof part === "string") this.deltaChars += part.length;
       }
@@ -80,7 +92,7 @@ export class UsageMeter {
 
   private jsonUsage(): number {
     try {
-      const usage = (JSON.parse(this.pending) as { usage?: Usage }).usage;
+      const usage = (JSON.parse(Buffer.concat(this.pending).toString()) as { usage?: Usage }).usage;
       this.take(usage);
     } catch {
       // Not a Messages answer: nothing to read.
@@ -89,45 +101,11 @@ export class UsageMeter {
   }
 }
 
-/**
- * Passes `body` through chunk by chunk (reading only as fast as the client does) and calls `onEnd`
- * once, however it ends: whole, upstream error, or cancelled by the client.
- */
-export function watchEnd(
-  body: ReadableStream<Uint8Array>,
-  onChunk: (chunk: Uint8Array) => void,
-  onEnd: (complete: boolean) => void,
-): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  let ended = false;
-  const end = (complete: boolean) => {
-    if (ended) return;
-    ended = true;
-    onEnd(complete);
-  };
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        try {
-          const { done, value } = await reader.read();
-          if (ended) return;
-          if (done) {
-            end(true);
-            controller.close();
-            return;
-          }
-          onChunk(value);
-          controller.enqueue(value);
-        } catch (e) {
-          end(false);
-          controller.error(e);
-        }
-      },
-      cancel(reason) {
-        end(false);
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
+/** The rest of the event's first line that starts with `prefix`, if there is one. */
+function lineValue(event: Buffer, prefix: Buffer): string | undefined {
+  let at = event.indexOf(prefix);
+  while (at > 0 && event[at - 1] !== 0x0a) at = event.indexOf(prefix, at + 1);
+  if (at < 0) return undefined;
+  const end = event.indexOf(0x0a, at);
+  return event.toString("utf8", at + prefix.length, end < 0 ? event.length : end);
 }

@@ -1,12 +1,13 @@
 /**
  * `npm run bench:proxy`: the cloud proxy under load, on loopback only, bounded, stops by itself.
- * The fake Anthropic API and the real server run as child processes; this process sends waves of
+ * The fake Anthropic API and the real server (built and run as `npm run serve` runs it: compiled
+ * JavaScript, no TypeScript loader) run as child processes; this process sends waves of
  * 200 concurrent streaming requests, alternately straight to the fake cloud and through the
  * proxy, and compares latency, throughput and the server's memory. With `-- --redis` the server
  * keeps its limits on a redis-server of its own (TANDEM_REDIS_URL) instead of in memory.
  */
 
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { startRedis } from "../../server/redis-process";
 import { median, percentile } from "../router/stats";
@@ -18,9 +19,10 @@ const SERVER_PORT = 4199;
 const KEY = "sk-bench-key";
 const redis = process.argv.includes("--redis") ? await startRedis() : undefined;
 
-function start(args: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
+function start(command: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
   // Its own process group, so stopping it stops the node process tsx starts too.
-  const child = spawn("npx", ["tsx", ...args], {
+  const [program, ...args] = command;
+  const child = spawn(program!, args, {
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "inherit"],
     detached: true,
@@ -31,7 +33,7 @@ function start(args: string[], env: Record<string, string>, readyUrl: string): P
       try {
         if ((await fetch(readyUrl)).ok) return resolve(child);
       } catch {}
-      if (Date.now() > deadline) reject(new Error(`${args[0]} did not start`));
+      if (Date.now() > deadline) reject(new Error(`${command.join(" ")} did not start`));
       else setTimeout(poll, 200);
     };
     void poll();
@@ -39,29 +41,7 @@ function start(args: string[], env: Record<string, string>, readyUrl: string): P
 }
 
 function rssMiB(pid: number): number {
-  // The server runs under npx -> tsx -> node; sum the tree's resident memory.
-  const status = (p: number) => readFileSync(`/proc/${p}/status`, "utf8");
-  const children = (p: number): number[] => {
-    try {
-      return readFileSync(`/proc/${p}/task/${p}/children`, "utf8")
-        .trim()
-        .split(/\s+/)
-        .filter(Boolean)
-        .map(Number);
-    } catch {
-      return [];
-    }
-  };
-  let total = 0;
-  const stack = [pid];
-  while (stack.length) {
-    const p = stack.pop()!;
-    try {
-      total += Number(/VmRSS:\s+(\d+)/.exec(status(p))?.[1] ?? 0);
-    } catch {}
-    stack.push(...children(p));
-  }
-  return total / 1024;
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 }
 
 const body = JSON.stringify({
@@ -97,13 +77,14 @@ async function wave(url: string) {
   return { results, seconds: (performance.now() - t0) / 1000 };
 }
 
+execFileSync("npm", ["run", "--silent", "build:server"], { stdio: "inherit" });
 const cloud = await start(
-  ["training/src/cloud/fake-anthropic/cli.ts", String(CLOUD_PORT)],
+  ["npx", "tsx", "training/src/cloud/fake-anthropic/cli.ts", String(CLOUD_PORT)],
   {},
   `http://127.0.0.1:${CLOUD_PORT}/__admin/requests`,
 );
 const server = await start(
-  ["server/main.ts"],
+  [process.execPath, "dist-server/main.js"],
   {
     PORT: String(SERVER_PORT),
     ANTHROPIC_API_KEY: KEY,
@@ -166,9 +147,7 @@ try {
     `sustained requests/s  ${f(median(d.rps)).padStart(10)}      ${f(median(p.rps)).padStart(17)}      ${(median(p.rps) / median(d.rps)).toFixed(2).padStart(13)}x`,
   );
   console.log(`errors: direct ${d.errors}, proxy ${p.errors} (of ${WAVES * CONCURRENCY} each)`);
-  console.log(
-    `server memory (RSS, process tree): start ${f(rssStart)} MiB, peak ${f(rssPeak)} MiB, end ${f(rssEnd)} MiB`,
-  );
+  console.log(`server memory (RSS): start ${f(rssStart)} MiB, peak ${f(rssPeak)} MiB, end ${f(rssEnd)} MiB`);
   if (p.errors > 0) process.exitCode = 1;
 } finally {
   process.kill(-server.pid!, "SIGTERM");
