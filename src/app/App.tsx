@@ -16,7 +16,7 @@ import { ModelManager } from "./components/ModelManager";
 import { ModelStatusLine } from "./components/ModelStatusLine";
 import { Panel } from "./components/Panel";
 import { SettingsPanel } from "./components/SettingsPanel";
-import { TurnList } from "./components/TurnList";
+import { TurnList, useTurnActions } from "./components/TurnList";
 import { UpdatePrompt } from "./components/UpdatePrompt";
 import { Welcome } from "./components/Welcome";
 import { preloadMarkdown } from "./markdown/AnswerText";
@@ -24,6 +24,7 @@ import { useServerCloud } from "./server-cloud";
 import { cloudConfigOf, loadSettings, type Settings, saveSettings } from "./settings";
 import { StatsPanel } from "./stats/StatsPanel";
 import { useLocalModel } from "./use-local-model";
+import { useStableActions } from "./use-stable-actions";
 
 type PanelName = "models" | "settings" | "stats" | "data";
 const PANEL_TITLES: Record<PanelName, string> = {
@@ -122,13 +123,8 @@ export function App() {
     if (ctx && !chat.running) void f(ctx);
   };
 
-  const send = (text: string) =>
-    withContext((ctx) =>
-      chat.send(text, ctx, (id) => {
-        conversations.open(id);
-        void conversations.reload();
-      }),
-    );
+  // The store's notice puts a new conversation in the list.
+  const send = (text: string) => withContext((ctx) => chat.send(text, ctx, conversations.open));
 
   /** A GGUF file, or a `tandem-model.json` written next to an MLC export (web-llm, WebGPU only). */
   const loadUrl = async (url: string) => {
@@ -151,6 +147,22 @@ export function App() {
     void model.load(entry);
   };
 
+  // Stable across renders, so that an answer's tokens render its turn and not the whole page.
+  const turnActions = useTurnActions(chat, withContext);
+  const { onSend } = useStableActions({ onSend: send });
+  const listActions = useStableActions({
+    onNew: () => {
+      conversations.open(undefined);
+      setSidebarOpen(false);
+    },
+    onOpen: (id: string) => {
+      conversations.open(id);
+      setSidebarOpen(false);
+    },
+    onRename: (id: string, title: string) => void conversations.rename(id, title),
+    onDelete: (id: string) => void conversations.remove(id),
+  });
+
   const busy = chat.running || !ready;
   return (
     <div className={`layout${sidebarOpen ? " sidebar-open" : ""}`}>
@@ -160,16 +172,7 @@ export function App() {
           currentId={conversations.currentId}
           query={conversations.query}
           onQuery={conversations.setQuery}
-          onNew={() => {
-            conversations.open(undefined);
-            setSidebarOpen(false);
-          }}
-          onOpen={(id) => {
-            conversations.open(id);
-            setSidebarOpen(false);
-          }}
-          onRename={(id, title) => void conversations.rename(id, title)}
-          onDelete={(id) => void conversations.remove(id)}
+          {...listActions}
         />
       </aside>
       <main className="app">
@@ -217,11 +220,11 @@ export function App() {
         )}
         <section className="conversation" aria-live="polite" aria-label="Conversation">
           {chat.turns.length === 0 && (
-            <Welcome card={status.state === "ready" ? status.info.card : undefined} onTry={send} />
+            <Welcome card={status.state === "ready" ? status.info.card : undefined} onTry={onSend} />
           )}
-          <TurnList chat={chat} busy={busy} withContext={withContext} />
+          <TurnList turns={chat.turns} busy={busy} actions={turnActions} />
         </section>
-        <Composer ready={ready && !!store} running={chat.running} onSend={send} onStop={chat.stop} />
+        <Composer ready={ready && !!store} running={chat.running} onSend={onSend} onStop={chat.stop} />
       </main>
       {panel && (
         <Panel title={PANEL_TITLES[panel]} onClose={() => setPanel(undefined)}>

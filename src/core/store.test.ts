@@ -107,17 +107,26 @@ describe("ChatStore", () => {
     ]);
   });
 
-  it("tells other connections (tabs) what changed", async () => {
+  it("tells this tab and other connections (tabs) what changed, and where", async () => {
     const name = `shared-${n++}`;
     const tab1 = await freshStore(name);
     const tab2 = await freshStore(name);
-    const seen: unknown[] = [];
-    tab2.subscribe((c) => seen.push(c));
+    const here: unknown[] = [];
+    const there: unknown[] = [];
+    tab1.subscribe((c, origin) => here.push([c, origin]));
+    tab2.subscribe((c, origin) => there.push([c, origin]));
     const c = await tab1.createConversation("hello");
     await tab1.putTurn(turn(c.id, 0));
+    await tab1.deleteTurn(`${c.id}-t0`, c.id);
     await new Promise((r) => setTimeout(r, 50));
-    expect(seen).toEqual([{ kind: "conversations" }, { kind: "turns", conversationId: c.id }]);
-    expect((await tab2.turns(c.id)).map((t) => t.user)).toEqual(["question 0"]);
+    const changes = [
+      { kind: "conversations", created: c },
+      { kind: "turns", conversationId: c.id, updatedAt: 1000 },
+      { kind: "turns", conversationId: c.id },
+    ];
+    expect(here).toEqual(changes.map((change) => [change, "this-tab"]));
+    expect(there).toEqual(changes.map((change) => [change, "other-tab"]));
+    expect(await tab2.getConversation(c.id)).toEqual(c);
   });
 
   it("upgrades a version-1 database in place, keeping its turns and finding the ones left streaming", async () => {

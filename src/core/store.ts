@@ -1,11 +1,12 @@
 /**
  * Conversations, turns and routing statistics in IndexedDB (through idb).
  *
- * A turn is one exchange: the user's message and the answer to it. It is written before
- * generation starts (status "streaming") and flushed while the answer streams, so a reload loses
- * at most the last flush interval. Route statistics live in their own store and outlive the
- * conversations they came from. Every write is announced to this tab's listeners and, through a
- * BroadcastChannel, to other tabs, which reload what changed.
+ * A turn is one exchange: the user's message and the answer to it. It is written as generation
+ * starts and before any of the answer is shown (status "streaming"), and flushed while the answer
+ * streams, so a reload loses at most the last flush interval. Route statistics live in their own
+ * store and outlive the conversations they came from. Every write is announced to this tab's
+ * listeners and, through a BroadcastChannel, to other tabs, with where it came from (a tab already
+ * holds what it wrote) and enough to update a conversation list without reading it again.
  */
 
 import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from "idb";
@@ -96,9 +97,14 @@ export class StoreError extends Error {
 }
 
 export type StoreChange =
-  | { kind: "conversations" }
-  | { kind: "turns"; conversationId: string }
+  /** `created` is the new conversation, when that is the whole change. */
+  | { kind: "conversations"; created?: Conversation }
+  /** `updatedAt` is set when a turn was saved: its conversation's `updatedAt` is now at least this. */
+  | { kind: "turns"; conversationId: string; updatedAt?: number }
   | { kind: "routes" };
+
+/** Whether a change was made through this store or by another tab. */
+export type ChangeOrigin = "this-tab" | "other-tab";
 
 export interface StoreOptions {
   name?: string;
@@ -114,7 +120,7 @@ function explainStorageError(e: unknown): string {
 
 export class ChatStore {
   private readonly channel: BroadcastChannel | undefined;
-  private readonly listeners = new Set<(change: StoreChange) => void>();
+  private readonly listeners = new Set<(change: StoreChange, origin: ChangeOrigin) => void>();
 
   private constructor(
     private readonly db: IDBPDatabase<TandemDB>,
@@ -123,7 +129,7 @@ export class ChatStore {
     this.channel =
       typeof BroadcastChannel === "undefined" ? undefined : new BroadcastChannel(`tandem-store:${name}`);
     this.channel?.addEventListener("message", (e: MessageEvent<StoreChange>) => {
-      for (const l of this.listeners) l(e.data);
+      for (const l of this.listeners) l(e.data, "other-tab");
     });
   }
 
@@ -156,14 +162,14 @@ export class ChatStore {
   }
 
   /** Changes made through this store or in other tabs. */
-  subscribe(listener: (change: StoreChange) => void): () => void {
+  subscribe(listener: (change: StoreChange, origin: ChangeOrigin) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
   private announce(change: StoreChange): void {
     this.channel?.postMessage(change);
-    for (const l of this.listeners) l(change);
+    for (const l of this.listeners) l(change, "this-tab");
   }
 
   private async write<T>(what: string, f: () => Promise<T>): Promise<T> {
@@ -190,7 +196,7 @@ export class ChatStore {
       await tx.store.put(conversation);
       await tx.done;
     });
-    this.announce({ kind: "conversations" });
+    this.announce({ kind: "conversations", created: conversation });
     return conversation;
   }
 
@@ -214,7 +220,7 @@ export class ChatStore {
         tx.done,
       ]);
     });
-    this.announce({ kind: "conversations" });
+    this.announce({ kind: "conversations", created: conversation });
     return { conversation, turn };
   }
 
@@ -259,7 +265,7 @@ export class ChatStore {
       if (c && c.updatedAt < turn.updatedAt) await conversations.put({ ...c, updatedAt: turn.updatedAt });
       await tx.done;
     });
-    this.announce({ kind: "turns", conversationId: turn.conversationId });
+    this.announce({ kind: "turns", conversationId: turn.conversationId, updatedAt: turn.updatedAt });
   }
 
   /** Removes the turns at and after `seq` (edit and resend starts the conversation again from there). */

@@ -11,10 +11,11 @@ import { useChat } from "../app/chat/use-chat";
 import { useConsentPrompt } from "../app/chat/use-consent-prompt";
 import { Composer } from "../app/components/Composer";
 import { ModelStatusLine } from "../app/components/ModelStatusLine";
-import { TurnList } from "../app/components/TurnList";
+import { TurnList, useTurnActions } from "../app/components/TurnList";
 import { useServerCloud } from "../app/server-cloud";
 import { cloudConfigOf, DEFAULT_SETTINGS, type Settings } from "../app/settings";
 import { useLocalModel } from "../app/use-local-model";
+import { useStableActions } from "../app/use-stable-actions";
 import { CloudClient } from "../core/cloud";
 import { InMemoryRouteHistory } from "../core/cloud-budget";
 import { canShareModelCache, shareModelCacheAcrossSites } from "../core/engines/cache-storage";
@@ -107,6 +108,8 @@ export function WidgetApp({ config }: { config: WidgetConfig }) {
   };
   const host = useHost(config.host, onHost);
   useTurnEvents(chat.turns, host.emit);
+  const turnActions = useTurnActions(chat, withContext);
+  const { onSend } = useStableActions({ onSend: (text: string) => send(text) });
 
   const announced = useRef(false);
   useEffect(() => {
@@ -178,7 +181,7 @@ export function WidgetApp({ config }: { config: WidgetConfig }) {
             {config.greeting}
           </p>
         )}
-        <TurnList chat={chat} busy={busy} withContext={withContext} />
+        <TurnList turns={chat.turns} busy={busy} actions={turnActions} />
       </section>
       {suggestion && (
         <div className="suggestion" data-testid="host-suggestion">
@@ -201,7 +204,7 @@ export function WidgetApp({ config }: { config: WidgetConfig }) {
           </button>
         </div>
       )}
-      <Composer ready={ready && !!store} running={chat.running} onSend={(t) => send(t)} onStop={chat.stop} />
+      <Composer ready={ready && !!store} running={chat.running} onSend={onSend} onStop={chat.stop} />
       {consentPrompt.dialog}
     </main>
   );

@@ -1,6 +1,7 @@
 /**
  * One conversation's turns, driven by the router's events and kept in the store: the user's
- * message is saved before generation starts and the answer is flushed while it streams.
+ * message is saved before its answer is shown (the engine starts meanwhile) and the answer is
+ * flushed while it streams.
  */
 
 import { useCallback, useEffect, useRef, useState } from "react";
@@ -50,7 +51,8 @@ function applyEvent(t: Turn, e: RouterEvent): Turn {
 /** Writes the latest state of a streaming turn at most every FLUSH_MS, and once at the end. */
 function flusher(store: ChatStore, latest: () => Turn, onError: (e: unknown) => void) {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let last = 0;
+  // The turn was saved as it started: the first flush is due FLUSH_MS later, not with the first token.
+  let last = Date.now();
   const write = () => store.putTurn(latest()).catch(onError);
   return {
     schedule() {
@@ -78,12 +80,14 @@ export function useChat(store: ChatStore | undefined, conversationId: string | u
   const active = useRef<{ turnId: string; controller: AbortController }>(undefined);
   const shown = useRef(conversationId);
   shown.current = conversationId;
+  /** The conversation whose turns `turns` holds. */
+  const loaded = useRef<string>(undefined);
 
   const reload = useCallback(async () => {
     const id = conversationId;
-    if (!store || !id) return setTurns([]);
-    const stored = await store.turns(id);
+    const stored = store && id ? await store.turns(id) : [];
     if (shown.current !== id) return;
+    loaded.current = id;
     // The answer this tab is writing is newer here than in the store.
     setTurns((mine) =>
       stored.map((t) => (t.id === active.current?.turnId ? (mine.find((m) => m.id === t.id) ?? t) : t)),
@@ -91,8 +95,11 @@ export function useChat(store: ChatStore | undefined, conversationId: string | u
   }, [store, conversationId]);
 
   useEffect(() => {
-    void reload();
-    return store?.subscribe((change) => {
+    // A conversation this tab has just started already has its turns here.
+    if (loaded.current !== conversationId) void reload();
+    return store?.subscribe((change, origin) => {
+      // What this tab writes is in `turns` already.
+      if (origin === "this-tab") return;
       if (
         change.kind === "conversations" ||
         (change.kind === "turns" && change.conversationId === conversationId)
@@ -106,19 +113,44 @@ export function useChat(store: ChatStore | undefined, conversationId: string | u
     [],
   );
 
+  /**
+   * Answers a turn. The engine starts first and works while `save` writes the turn; once it is
+   * saved, `place` puts it on screen and the answer streams in. A failed save stops the engine and
+   * throws.
+   */
   const run = useCallback(
-    async (start: Turn, messages: ChatMessage[], ctx: TurnContext) => {
+    async (
+      turnId: string,
+      save: () => Promise<Turn>,
+      place: (turn: Turn) => void,
+      messages: ChatMessage[],
+      ctx: TurnContext,
+    ) => {
       if (!store) return;
       active.current?.controller.abort();
       const controller = new AbortController();
-      active.current = { turnId: start.id, controller };
-      let current = start;
+      active.current = { turnId, controller };
+      const events = ctx.router.turn(messages, ctx.policy, controller.signal);
+      const firstEvent = events.next();
+      let current: Turn;
+      try {
+        current = await save();
+      } catch (e) {
+        controller.abort();
+        if (active.current?.turnId === turnId) active.current = undefined;
+        await firstEvent.catch(() => undefined);
+        await events.return(undefined);
+        throw e;
+      }
+      // At once, so that the first token's synchronous render (below) finds the turn in place.
+      flushSync(() => place(current));
       const flush = flusher(store, () => current, reportSaveError);
       const show = () => setTurns((ts) => ts.map((t) => (t.id === current.id ? current : t)));
-      await holdTurnLock(start.id, async () => {
+      await holdTurnLock(turnId, async () => {
         try {
           let first = true;
-          for await (const e of ctx.router.turn(messages, ctx.policy, controller.signal)) {
+          for (let next = await firstEvent; !next.done; next = await events.next()) {
+            const e = next.value;
             current = { ...applyEvent(current, e), updatedAt: Date.now() };
             // The first text is rendered at once instead of in the scheduler's next task.
             if (first) flushSync(show);
@@ -139,7 +171,8 @@ export function useChat(store: ChatStore | undefined, conversationId: string | u
           };
           show();
         } finally {
-          if (active.current?.turnId === start.id) active.current = undefined;
+          if (active.current?.turnId === turnId) active.current = undefined;
+          await events.return(undefined);
           await flush.final();
         }
       });
@@ -147,35 +180,39 @@ export function useChat(store: ChatStore | undefined, conversationId: string | u
     [store, reportSaveError],
   );
 
-  /** Saves the message (and a new conversation for the first one), then answers it. */
+  /** Saves the message (and a new conversation for the first one) and answers it. */
   const send = useCallback(
     async (text: string, ctx: TurnContext, onCreated: (id: string) => void) => {
       if (!store) return;
       const id = conversationId;
-      try {
-        const now = Date.now();
-        const last = id ? turns.at(-1) : undefined;
-        const fields = {
-          id: crypto.randomUUID(),
-          seq: last ? last.seq + 1 : 0,
-          user: text,
-          answer: "",
-          source: "local" as const,
-          status: "streaming" as const,
-          createdAt: now,
-          updatedAt: now,
-        };
-        let turn: Turn;
-        if (id) {
-          turn = { ...fields, conversationId: id };
-          await store.putTurn(turn);
-        } else {
-          turn = (await store.startConversation(titleFor(text), fields)).turn;
+      const now = Date.now();
+      const last = id ? turns.at(-1) : undefined;
+      const fields = {
+        id: crypto.randomUUID(),
+        seq: last ? last.seq + 1 : 0,
+        user: text,
+        answer: "",
+        source: "local" as const,
+        status: "streaming" as const,
+        createdAt: now,
+        updatedAt: now,
+      };
+      const save = async (): Promise<Turn> => {
+        if (!id) return (await store.startConversation(titleFor(text), fields)).turn;
+        const turn = { ...fields, conversationId: id };
+        await store.putTurn(turn);
+        return turn;
+      };
+      const place = (turn: Turn) => {
+        if (!id) {
           shown.current = turn.conversationId;
+          loaded.current = turn.conversationId;
           onCreated(turn.conversationId);
         }
         setTurns((ts) => [...ts.filter((t) => t.conversationId === turn.conversationId), turn]);
-        await run(turn, conversationFor(ctx.system, turns, text), ctx);
+      };
+      try {
+        await run(fields.id, save, place, conversationFor(ctx.system, turns, text), ctx);
       } catch (e) {
         reportSaveError(e);
       }
@@ -202,11 +239,14 @@ export function useChat(store: ChatStore | undefined, conversationId: string | u
         createdAt: old.createdAt,
         updatedAt: Date.now(),
       };
-      try {
+      const save = async () => {
         await store.deleteTurnsFrom(old.conversationId, old.seq + 1);
         await store.putTurn(turn);
-        setTurns([...turns.slice(0, index), turn]);
-        await run(turn, conversationFor(ctx.system, turns.slice(0, index), turn.user), ctx);
+        return turn;
+      };
+      const place = () => setTurns([...turns.slice(0, index), turn]);
+      try {
+        await run(turn.id, save, place, conversationFor(ctx.system, turns.slice(0, index), turn.user), ctx);
       } catch (e) {
         reportSaveError(e);
       }

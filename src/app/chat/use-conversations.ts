@@ -1,7 +1,36 @@
 /** The conversation list (searchable) and which one is open; follows changes made in other tabs. */
 
 import { useCallback, useEffect, useState } from "react";
-import type { ChatStore, Conversation } from "../../core/store";
+import type { ChatStore, Conversation, StoreChange } from "../../core/store";
+
+/** The list, most recent first, with `conversation` put in (or in its place again). */
+export function withConversation(list: readonly Conversation[], conversation: Conversation): Conversation[] {
+  const rest = list.filter((c) => c.id !== conversation.id);
+  const at = rest.findIndex((c) => c.updatedAt <= conversation.updatedAt);
+  return at < 0 ? [...rest, conversation] : [...rest.slice(0, at), conversation, ...rest.slice(at)];
+}
+
+/** What a store change does to the list, when the change says enough; undefined: read the list again. */
+export function listUpdate(
+  change: Exclude<StoreChange, { kind: "routes" }>,
+): ((list: Conversation[]) => Conversation[]) | undefined {
+  switch (change.kind) {
+    case "conversations": {
+      const { created } = change;
+      return created && ((list) => withConversation(list, created));
+    }
+    case "turns": {
+      // A saved turn touches its conversation as the store does; a deleted one leaves it as it was.
+      const { conversationId, updatedAt } = change;
+      return (list) => {
+        const touched = list.find((c) => c.id === conversationId);
+        return touched && updatedAt !== undefined && touched.updatedAt < updatedAt
+          ? withConversation(list, { ...touched, updatedAt })
+          : list;
+      };
+    }
+  }
+}
 
 export function useConversations(store: ChatStore | undefined) {
   const [conversations, setConversations] = useState<Conversation[]>([]);
@@ -18,26 +47,20 @@ export function useConversations(store: ChatStore | undefined) {
 
   useEffect(() => {
     void reload();
-    return store?.subscribe(() => void reload());
-  }, [store, reload]);
+    return store?.subscribe((change) => {
+      if (change.kind === "routes") return;
+      // Search results depend on the messages' text: search again.
+      const update = query.trim() ? undefined : listUpdate(change);
+      if (update) setConversations(update);
+      else void reload();
+    });
+  }, [store, query, reload]);
 
   const open = useCallback((id: string | undefined) => setCurrentId(id), []);
 
-  const rename = useCallback(
-    async (id: string, title: string) => {
-      await store?.renameConversation(id, title);
-      await reload();
-    },
-    [store, reload],
-  );
+  // The store's notice of these changes reads the list again.
+  const rename = useCallback((id: string, title: string) => store?.renameConversation(id, title), [store]);
+  const remove = useCallback((id: string) => store?.deleteConversation(id), [store]);
 
-  const remove = useCallback(
-    async (id: string) => {
-      await store?.deleteConversation(id);
-      await reload();
-    },
-    [store, reload],
-  );
-
-  return { conversations, query, setQuery, currentId, open, rename, remove, reload };
+  return { conversations, query, setQuery, currentId, open, rename, remove };
 }

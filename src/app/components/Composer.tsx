@@ -1,7 +1,7 @@
-import { useState } from "react";
+import { memo, useState } from "react";
 
 /** The message box: Enter sends, Shift+Enter starts a new line; Stop while an answer streams. */
-export function Composer(props: {
+export const Composer = memo(function Composer(props: {
   ready: boolean;
   running: boolean;
   onSend: (text: string) => void;
@@ -39,4 +39,4 @@ export function Composer(props: {
       )}
     </form>
   );
-}
+});

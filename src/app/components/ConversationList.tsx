@@ -1,20 +1,22 @@
-import { useState } from "react";
+import { memo, useState } from "react";
 import type { Conversation } from "../../core/store";
 import { ErrorBoundary } from "./ErrorBoundary";
 
-function ConversationItem({
+/** What can be done to a listed conversation, by its id (the same functions for every one). */
+export interface ConversationActions {
+  onNew: () => void;
+  onOpen: (id: string) => void;
+  onRename: (id: string, title: string) => void;
+  onDelete: (id: string) => void;
+}
+
+const ConversationItem = memo(function ConversationItem({
   conversation,
   current,
   onOpen,
   onRename,
   onDelete,
-}: {
-  conversation: Conversation;
-  current: boolean;
-  onOpen: () => void;
-  onRename: (title: string) => void;
-  onDelete: () => void;
-}) {
+}: { conversation: Conversation; current: boolean } & Omit<ConversationActions, "onNew">) {
   const [title, setTitle] = useState<string>();
   if (title !== undefined)
     return (
@@ -22,7 +24,7 @@ function ConversationItem({
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            if (title.trim()) onRename(title.trim());
+            if (title.trim()) onRename(conversation.id, title.trim());
             setTitle(undefined);
           }}
         >
@@ -39,7 +41,12 @@ function ConversationItem({
     );
   return (
     <li className={current ? "current" : undefined}>
-      <button type="button" className="open" aria-current={current ? "page" : undefined} onClick={onOpen}>
+      <button
+        type="button"
+        className="open"
+        aria-current={current ? "page" : undefined}
+        onClick={() => onOpen(conversation.id)}
+      >
         {conversation.title}
       </button>
       <button
@@ -55,14 +62,14 @@ function ConversationItem({
         className="icon"
         aria-label={`Delete ${conversation.title}`}
         onClick={() => {
-          if (confirm(`Delete “${conversation.title}”? This cannot be undone.`)) onDelete();
+          if (confirm(`Delete “${conversation.title}”? This cannot be undone.`)) onDelete(conversation.id);
         }}
       >
         🗑
       </button>
     </li>
   );
-}
+});
 
 /** What stands in for a conversation whose stored record cannot be shown: it can be deleted. */
 export function UnreadableConversation({ reason, onDelete }: { reason: string; onDelete: () => void }) {
@@ -85,16 +92,15 @@ export function UnreadableConversation({ reason, onDelete }: { reason: string; o
   );
 }
 
-export function ConversationList(props: {
-  conversations: Conversation[];
-  currentId: string | undefined;
-  query: string;
-  onQuery: (q: string) => void;
-  onNew: () => void;
-  onOpen: (id: string) => void;
-  onRename: (id: string, title: string) => void;
-  onDelete: (id: string) => void;
-}) {
+/** Memoised: it renders again when the list or the open conversation changes, not on each token. */
+export const ConversationList = memo(function ConversationList(
+  props: {
+    conversations: Conversation[];
+    currentId: string | undefined;
+    query: string;
+    onQuery: (q: string) => void;
+  } & ConversationActions,
+) {
   return (
     <nav className="conversations" aria-label="Conversations">
       <button type="button" className="primary new-chat" onClick={props.onNew}>
@@ -119,9 +125,9 @@ export function ConversationList(props: {
             <ConversationItem
               conversation={c}
               current={c.id === props.currentId}
-              onOpen={() => props.onOpen(c.id)}
-              onRename={(title) => props.onRename(c.id, title)}
-              onDelete={() => props.onDelete(c.id)}
+              onOpen={props.onOpen}
+              onRename={props.onRename}
+              onDelete={props.onDelete}
             />
           </ErrorBoundary>
         ))}
@@ -131,4 +137,4 @@ export function ConversationList(props: {
       )}
     </nav>
   );
-}
+});

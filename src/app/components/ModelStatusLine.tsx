@@ -1,3 +1,4 @@
+import { memo } from "react";
 import { formatBytes } from "../format";
 import type { ModelStatus } from "../use-local-model";
 
@@ -15,7 +16,7 @@ function progressText(status: Extract<ModelStatus, { state: "loading" }>, now: n
 }
 
 /** The loaded model, or the load in progress (bytes, percent, time left), or why it failed. */
-export function ModelStatusLine({ status }: { status: ModelStatus }) {
+export const ModelStatusLine = memo(function ModelStatusLine({ status }: { status: ModelStatus }) {
   const p = status.state === "loading" ? status.progress : undefined;
   return (
     <div className="model-status-line">
@@ -40,4 +41,4 @@ export function ModelStatusLine({ status }: { status: ModelStatus }) {
       )}
     </div>
   );
-}
+});

@@ -1,8 +1,9 @@
 import type { ReactElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it, vi } from "vitest";
+import type { Turn } from "../../core/store";
 import { ErrorBoundary } from "./ErrorBoundary";
-import { TurnList, UnreadableTurn } from "./TurnList";
+import { TurnList, TurnRow, UnreadableTurn } from "./TurnList";
 
 describe("UnreadableTurn", () => {
   it("shows an unreadable turn's reason and a Delete button", () => {
@@ -25,21 +26,23 @@ describe("UnreadableTurn", () => {
 
 describe("TurnList", () => {
   it("puts each turn in its own boundary, whose fallback deletes that turn", () => {
-    const deleteTurn = vi.fn(async () => undefined);
-    const chat = { turns: [{ id: "a" }, { id: "b" }], deleteTurn } as unknown as Parameters<
-      typeof TurnList
-    >[0]["chat"];
-    const items = TurnList({ chat, busy: false, withContext: () => undefined });
-    expect(items.map((item) => [item.type, item.key])).toEqual([
-      [ErrorBoundary, "a"],
-      [ErrorBoundary, "b"],
+    const actions = { answerLocally: vi.fn(), regenerate: vi.fn(), edit: vi.fn(), remove: vi.fn() };
+    const turns = [{ id: "a" }, { id: "b" }] as unknown as Turn[];
+    const rows = TurnList({ turns, busy: false, actions });
+    expect(rows.map((row) => [row.type, row.key])).toEqual([
+      [TurnRow, "a"],
+      [TurnRow, "b"],
     ]);
-    const { fallback } = items[1]!.props as {
+    // The memoised component's own render function.
+    const row = (TurnRow as unknown as { type: (props: unknown) => ReactElement }).type;
+    const boundary = row(rows[1]!.props);
+    expect(boundary.type).toBe(ErrorBoundary);
+    const { fallback } = boundary.props as {
       fallback: (reason: string) => ReactElement<{ onDelete: () => void }>;
     };
     const unreadable = fallback("bad record");
     expect(unreadable.type).toBe(UnreadableTurn);
     unreadable.props.onDelete();
-    expect(deleteTurn).toHaveBeenCalledWith("b");
+    expect(actions.remove).toHaveBeenCalledWith("b");
   });
 });

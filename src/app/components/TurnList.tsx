@@ -1,6 +1,9 @@
+import { memo } from "react";
+import type { Turn } from "../../core/store";
 import type { TurnContext, useChat } from "../chat/use-chat";
+import { useStableActions } from "../use-stable-actions";
 import { ErrorBoundary } from "./ErrorBoundary";
-import { TurnView } from "./TurnView";
+import { type TurnActions, TurnView } from "./TurnView";
 
 /** What stands in for a turn that cannot be shown (a stored record of the wrong shape): it can be deleted. */
 export function UnreadableTurn({
@@ -26,35 +29,42 @@ export function UnreadableTurn({
   );
 }
 
-/** The conversation's turns with their actions, each run with a fresh turn context. */
-export function TurnList({
-  chat,
-  busy,
-  withContext,
-}: {
-  chat: ReturnType<typeof useChat>;
-  busy: boolean;
-  withContext: (f: (ctx: TurnContext) => unknown) => void;
-}) {
-  return chat.turns.map((t) => {
-    const onDelete = () => void chat.deleteTurn(t.id);
-    return (
-      <ErrorBoundary
-        key={t.id}
-        resetKey={t}
-        fallback={(reason) => <UnreadableTurn reason={reason} busy={busy} onDelete={onDelete} />}
-      >
-        <TurnView
-          turn={t}
-          busy={busy}
-          actions={{
-            onAnswerLocally: () => withContext((ctx) => chat.answerLocally(t.id, ctx)),
-            onRegenerate: () => withContext((ctx) => chat.regenerate(t.id, ctx)),
-            onEdit: (text) => withContext((ctx) => chat.editAndResend(t.id, text, ctx)),
-            onDelete,
-          }}
-        />
-      </ErrorBoundary>
-    );
+/** A chat's turn actions, each run with a fresh turn context. */
+export function useTurnActions(
+  chat: ReturnType<typeof useChat>,
+  withContext: (f: (ctx: TurnContext) => unknown) => void,
+): TurnActions {
+  return useStableActions({
+    answerLocally: (turnId: string) => withContext((ctx) => chat.answerLocally(turnId, ctx)),
+    regenerate: (turnId: string) => withContext((ctx) => chat.regenerate(turnId, ctx)),
+    edit: (turnId: string, text: string) => withContext((ctx) => chat.editAndResend(turnId, text, ctx)),
+    remove: (turnId: string) => void chat.deleteTurn(turnId),
   });
+}
+
+/** One turn in its own error boundary. Memoised: while an answer streams, only its turn renders again. */
+export const TurnRow = memo(function TurnRow({
+  turn,
+  busy,
+  actions,
+}: {
+  turn: Turn;
+  busy: boolean;
+  actions: TurnActions;
+}) {
+  return (
+    <ErrorBoundary
+      resetKey={turn}
+      fallback={(reason) => (
+        <UnreadableTurn reason={reason} busy={busy} onDelete={() => actions.remove(turn.id)} />
+      )}
+    >
+      <TurnView turn={turn} busy={busy} actions={actions} />
+    </ErrorBoundary>
+  );
+});
+
+/** The conversation's turns; `actions` should keep its identity (see `useTurnActions`). */
+export function TurnList({ turns, busy, actions }: { turns: Turn[]; busy: boolean; actions: TurnActions }) {
+  return turns.map((t) => <TurnRow key={t.id} turn={t} busy={busy} actions={actions} />);
 }

@@ -6,11 +6,12 @@ import { AnswerText } from "../markdown/AnswerText";
 import { RouteBadge } from "./RouteBadge";
 import { RouteDetails } from "./RouteDetails";
 
+/** What can be done to a turn, by its id (the same functions for every turn). */
 export interface TurnActions {
-  onAnswerLocally: () => void;
-  onRegenerate: () => void;
-  onEdit: (text: string) => void;
-  onDelete: () => void;
+  answerLocally: (turnId: string) => void;
+  regenerate: (turnId: string) => void;
+  edit: (turnId: string, text: string) => void;
+  remove: (turnId: string) => void;
 }
 
 function UserMessage({ turn, busy, onEdit }: { turn: Turn; busy: boolean; onEdit: (text: string) => void }) {
@@ -68,7 +69,7 @@ export function TurnView({ turn, busy, actions }: { turn: Turn; busy: boolean; a
   const answer = splitReasoning(turn.answer).answer;
   return (
     <article className="turn" data-testid="turn" data-status={turn.status}>
-      <UserMessage turn={turn} busy={busy} onEdit={actions.onEdit} />
+      <UserMessage turn={turn} busy={busy} onEdit={(text) => actions.edit(turn.id, text)} />
       <div className="answer">
         <RouteBadge turn={turn} />
         {turn.draft && (
@@ -90,7 +91,7 @@ export function TurnView({ turn, busy, actions }: { turn: Turn; busy: boolean; a
           <div className="error" role="alert" data-testid="turn-error">
             <p>{turn.error.message}</p>
             {turn.error.canAnswerLocally && (
-              <button type="button" onClick={actions.onAnswerLocally} disabled={busy}>
+              <button type="button" onClick={() => actions.answerLocally(turn.id)} disabled={busy}>
                 Answer on this device instead
               </button>
             )}
@@ -101,10 +102,15 @@ export function TurnView({ turn, busy, actions }: { turn: Turn; busy: boolean; a
             <button type="button" className="link" onClick={() => void copyText(answer)}>
               Copy
             </button>
-            <button type="button" className="link" onClick={actions.onRegenerate} disabled={busy}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => actions.regenerate(turn.id)}
+              disabled={busy}
+            >
               Regenerate
             </button>
-            <button type="button" className="link" onClick={actions.onDelete} disabled={busy}>
+            <button type="button" className="link" onClick={() => actions.remove(turn.id)} disabled={busy}>
               Delete
             </button>
           </div>

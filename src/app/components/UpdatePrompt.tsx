@@ -1,7 +1,8 @@
 import { useRegisterSW } from "virtual:pwa-register/react";
+import { memo } from "react";
 
 /** Offers a new version of the app once its service worker is ready (never reloads on its own). */
-export function UpdatePrompt() {
+export const UpdatePrompt = memo(function UpdatePrompt() {
   const {
     needRefresh: [needRefresh, setNeedRefresh],
     offlineReady: [offlineReady, setOfflineReady],
@@ -29,4 +30,4 @@ export function UpdatePrompt() {
       </div>
     );
   return null;
-}
+});

@@ -15,9 +15,12 @@ export function AnswerText({ text, testId }: { text: string; testId: string }) {
   const deferred = useDeferredValue(text);
   return (
     <div className="markdown" data-testid={testId}>
-      <Suspense fallback={<p className="plain">{text}</p>}>
-        <Markdown text={deferred} />
-      </Suspense>
+      {/* An answer not yet begun needs no parser (it is on the path to the first token). */}
+      {deferred && (
+        <Suspense fallback={<p className="plain">{text}</p>}>
+          <Markdown text={deferred} />
+        </Suspense>
+      )}
     </div>
   );
 }

@@ -5,8 +5,8 @@
  */
 
 import "katex/dist/katex.min.css";
-import type { ComponentProps } from "react";
-import ReactMarkdown from "react-markdown";
+import { type ComponentProps, memo } from "react";
+import ReactMarkdown, { type Components, type Options } from "react-markdown";
 import rehypeHighlight from "rehype-highlight";
 import rehypeKatex from "rehype-katex";
 import remarkGfm from "remark-gfm";
@@ -31,17 +31,18 @@ function Link({ href, children }: ComponentProps<"a">) {
   );
 }
 
-export default function Markdown({ text }: { text: string }) {
+// rehype-highlight registers every common language each time it is attached, and react-markdown
+// attaches its plugins on every render: attach one highlighter, built once.
+const highlighter = rehypeHighlight({ detect: false });
+const remarkPlugins = [remarkGfm, remarkMath];
+const rehypePlugins: Options["rehypePlugins"] = [[rehypeKatex, katexOptions], () => highlighter];
+const components: Components = { a: Link, img: RemoteImage, pre: CodeBlock };
+
+/** Memoised: a text is parsed again only when it changes, not each time its turn renders. */
+export default memo(function Markdown({ text }: { text: string }) {
   return (
-    <ReactMarkdown
-      remarkPlugins={[remarkGfm, remarkMath]}
-      rehypePlugins={[
-        [rehypeKatex, katexOptions],
-        [rehypeHighlight, { detect: false }],
-      ]}
-      components={{ a: Link, img: RemoteImage, pre: CodeBlock }}
-    >
+    <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
       {text}
     </ReactMarkdown>
   );
-}
+});
