@@ -42,7 +42,7 @@ import type { TaskName } from "./tasks/types";
 
 const USAGE = `usage:
   train pipeline [--out DIR] [--seed N | --seeds N] [--jobs J] [--quick] [--resume]
-                 [--mix carry-free,carry,hard] [--examples N] [--warmup-steps N] [--warmup-lr X]
+                 [--mix carry-free,carry,hard] [--same-length] [--examples N] [--warmup-steps N] [--warmup-lr X]
                  [--warmup-rise N] [--warmup-offload X] [--steps N] [--prompts N] [--lr X] [--temperature X]
                  [--sampler llama-cpp|tfjs]
   train eval --run DIR --test FILE.jsonl [--task arithmetic|countdown|math]
@@ -60,6 +60,7 @@ const { values, positionals } = parseArgs({
     quick: { type: "boolean" },
     resume: { type: "boolean" },
     mix: { type: "string" },
+    "same-length": { type: "boolean" },
     examples: { type: "string" },
     "warmup-steps": { type: "string" },
     "warmup-lr": { type: "string" },
@@ -115,6 +116,7 @@ function pipelineConfig(): PipelineConfig {
   cfg.jobs = number("jobs") ?? cfg.jobs;
   cfg.examples = number("examples") ?? cfg.examples;
   if (values.mix !== undefined) cfg.mix = parseSumMix(values.mix);
+  if (values["same-length"]) cfg.sumShape = { ...cfg.sumShape, sameLength: true };
   cfg.warmup = {
     ...cfg.warmup,
     steps: number("warmup-steps") ?? cfg.warmup.steps,
@@ -234,6 +236,8 @@ async function warnOnOverlap(runDir: string, questions: readonly string[]): Prom
   } catch {
     return;
   }
+  // Runs from before the option drew both operands of one length.
+  config.sumShape ??= { digits: [2, 3], sameLength: true };
   const { train, validation } = pipelineSplits(config);
   const seen = new Set([...train, ...validation].map((e) => e.question.trim()));
   const overlap = questions.filter((q) => seen.has(q.trim())).length;

@@ -65,7 +65,11 @@ describe("GAPG short run", () => {
     // More hard and carry prompts than the pipeline's default mix: a short run needs D2 groups often.
     // Two-digit sums: shorter answers, learned in a warm-up that fits CI's time.
     const mix = { "carry-free": 0.45, carry: 0.25, hard: 0.3 };
-    const { train, test } = splitBySeed(generateSumMix(2000, 11, mix, [2, 2]), 0.1, 11);
+    const { train, test } = splitBySeed(
+      generateSumMix(2000, 11, mix, { digits: [2, 2], sameLength: true }),
+      0.1,
+      11,
+    );
     const tokenizer = trainTaskTokenizer(train, workedSolution, 340);
     const config = { ...PRESETS.tiny, vocabSize: tokenizer.vocabSize };
     const policy = new Policy(config, initParams(config, 11), tokenizer);
@@ -77,7 +81,7 @@ describe("GAPG short run", () => {
         steps: 400,
         batchSize: 16,
         lr: 3e-3,
-        lrWarmupSteps: 0,
+        lrWarmupSteps: 40,
         offloadShare: 0.25,
         seed: 11,
       });
@@ -108,9 +112,10 @@ describe("GAPG short run", () => {
       );
 
       // Measured (the run is deterministic: seeded data, tfjs, lockstep llama.cpp sampling): AUC
-      // 0.603 -> 0.719, carry-free accuracy 1.00 -> 0.97. The bars leave margin under that.
-      expect(failureAuc(after)).toBeGreaterThan(failureAuc(before) + 0.06);
-      expect(failureAuc(after)).toBeGreaterThan(0.65);
+      // 0.569 -> 0.856, carry-free accuracy 1.00 -> 1.00 (0.603 -> 0.719 before the warm-up's
+      // learning rate rose over its first steps). The bars leave margin under that.
+      expect(failureAuc(after)).toBeGreaterThan(failureAuc(before) + 0.15);
+      expect(failureAuc(after)).toBeGreaterThan(0.75);
       expect(carryFreeAccuracy(after)).toBeGreaterThanOrEqual(carryFreeAccuracy(before) - 0.05);
 
       // The decision rule: decode with bias b at every position, as the app's engine does, and compare

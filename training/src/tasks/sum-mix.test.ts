@@ -32,7 +32,25 @@ describe("the invisible-difficulty sum mix", () => {
     expect(Math.abs(lengths(free) - lengths(carry))).toBeLessThan(0.15);
     const [a, b] = [digitShares(free), digitShares(carry)];
     for (let d = 0; d < 10; d++) expect(Math.abs(a[d]! - b[d]!)).toBeLessThan(0.025);
-    for (const q of [...free, ...carry]) expect(q).toMatch(/^What is (\d{2} \+ \d{2}|\d{3} \+ \d{3})\?$/);
+    for (const q of [...free, ...carry]) expect(q).toMatch(/^What is \d{2,3} \+ \d{2,3}\?$/);
+    // Operand lengths are drawn on their own, and in the same proportions for both categories.
+    const shapeShares = (qs: string[]) => {
+      const shapes = qs.map((q) => q.replace(/\d+/g, (n) => String(n.length)));
+      return ["2 + 2", "2 + 3", "3 + 2", "3 + 3"].map(
+        (shape) => shapes.filter((x) => x === `What is ${shape}?`).length / shapes.length,
+      );
+    };
+    const [freeShapes, carryShapes] = [shapeShares(free), shapeShares(carry)];
+    for (let i = 0; i < 4; i++) {
+      expect(freeShapes[i]).toBeGreaterThan(0.15);
+      expect(Math.abs(freeShapes[i]! - carryShapes[i]!)).toBeLessThan(0.04);
+    }
+  });
+
+  it("keeps both operands of one length when asked", () => {
+    const same = generateSumMix(300, 7, DEFAULT_SUM_MIX, { digits: [2, 3], sameLength: true });
+    for (const e of same.filter((x) => x.meta?.category !== "hard"))
+      expect(e.question).toMatch(/^What is (\d{2} \+ \d{2}|\d{3} \+ \d{3})\?$/);
   });
 
   it("has correct answers and worked column sums", () => {

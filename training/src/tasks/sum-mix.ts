@@ -86,12 +86,11 @@ function arrange(
  * One sum of the wanted category. The digit multiset comes from a carry-free pair and is kept only
  * if a carry arrangement of it was found too, so both categories share one multiset distribution.
  */
-function matchedSum(rng: Rng, carry: boolean, lengths: readonly [number, number]): [number, number] {
+function matchedSum(rng: Rng, carry: boolean, shape: SumShape): [number, number] {
+  const [shortest, longest] = shape.digits;
   for (;;) {
-    // Operands of one length: a 2-layer model learns same-length column sums in a CPU warm-up; with
-    // mixed lengths (right-aligned, zero-padded) it reached 9% on carry-free sums in as many steps.
-    const la = rng.int(lengths[0], lengths[1]);
-    const lb = la;
+    const la = rng.int(shortest, longest);
+    const lb = shape.sameLength ? la : rng.int(shortest, longest);
     const [a, b] = carryFreePair(rng, la, lb);
     const digits = [...String(a), ...String(b)].map(Number);
     const withCarry = arrange(rng, digits, la, true);
@@ -117,17 +116,29 @@ export function parseSumMix(text: string): SumMix {
   return mix;
 }
 
-/**
- * `count` examples of the mix, the same for the same seed (ids "sums-<seed>-<index>"). Sum operands
- * have `digits` digits (2-3; [2, 2] makes a quicker-to-learn variant for short runs).
- */
+/** How sum operands are drawn. */
+export interface SumShape {
+  /** Digits per operand, 2-3 ([2, 2] makes a quicker-to-learn variant for short runs). */
+  digits: readonly [number, number];
+  /**
+   * Both operands of one length ("What is 352 + 146?"), or each length drawn on its own
+   * ("What is 57 + 348?", the shorter one zero-padded in the worked columns), as a generator
+   * that knows nothing of this one would draw them.
+   */
+  sameLength: boolean;
+}
+
+export const DEFAULT_SUM_SHAPE: SumShape = { digits: [2, 3], sameLength: false };
+
+/** `count` examples of the mix, the same for the same seed (ids "sums-<seed>-<index>"). */
 export function generateSumMix(
   count: number,
   seed: number,
   mix: SumMix = DEFAULT_SUM_MIX,
-  digits: readonly [number, number] = [2, 3],
+  shape: SumShape = DEFAULT_SUM_SHAPE,
 ): TaskExample[] {
   checkMix(mix);
+  const { digits } = shape;
   if (!(digits[0] >= 2 && digits[1] <= 3 && digits[0] <= digits[1]))
     throw new RangeError(`Sum operands have 2 or 3 digits, got ${digits.join("-")}.`);
   const rng = createRng(seed);
@@ -148,7 +159,7 @@ export function generateSumMix(
       const e = hard.next().value;
       return { ...e, id, meta: { ...e.meta, category } };
     }
-    const [a, b] = matchedSum(rng, category === "carry", digits);
+    const [a, b] = matchedSum(rng, category === "carry", shape);
     return {
       id,
       task: "arithmetic",
