@@ -27,10 +27,15 @@ export class LimitStoreUnavailable extends Error {
   override name = "LimitStoreUnavailable";
 }
 
-const day = (now: number) => Math.floor(now / 86_400_000);
+const DAY_MS = 86_400_000;
+
+/** The UTC day `now` falls in, as a day number (the key of a daily budget). */
+export const utcDay = (now: number) => Math.floor(now / DAY_MS);
+
+export const msUntilNextUtcDay = (now: number) => (utcDay(now) + 1) * DAY_MS - now;
 
 export function secondsUntilNextUtcDay(now: number): number {
-  return Math.ceil(((day(now) + 1) * 86_400_000 - now) / 1000);
+  return Math.ceil(msUntilNextUtcDay(now) / 1000);
 }
 
 export class InMemoryLimitStore implements LimitStore {
@@ -65,12 +70,12 @@ export class InMemoryLimitStore implements LimitStore {
     const open = (this.reserved.get(client) ?? 0) - reserved;
     if (open > 0) this.reserved.set(client, open);
     else this.reserved.delete(client);
-    this.remember(this.usage, client, { day: day(now), tokens: this.usedToday(client, now) + used });
+    this.remember(this.usage, client, { day: utcDay(now), tokens: this.usedToday(client, now) + used });
   }
 
   private usedToday(client: string, now: number): number {
     const u = this.usage.get(client);
-    return u && u.day === day(now) ? u.tokens : 0;
+    return u && u.day === utcDay(now) ? u.tokens : 0;
   }
 
   /** Bounded memory: the oldest clients are forgotten first. */

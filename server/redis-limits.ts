@@ -18,12 +18,11 @@
 import { randomUUID } from "node:crypto";
 import type { Result } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import type { LimitStore } from "./limits";
+import { type LimitStore, msUntilNextUtcDay, utcDay } from "./limits";
 import type { RedisConnection } from "./redis-connection";
 
 /** Longer than any request holds its reservation (upstream timeout plus a long stream). */
 export const RESERVATION_TTL_MS = 15 * 60_000;
-const DAY_MS = 86_400_000;
 
 // KEYS: today's usage, open reservations. ARGV: tokens, budget, now, lapses at, id, reservations' TTL.
 const RESERVE = `
@@ -62,12 +61,11 @@ declare module "ioredis" {
 /** Key names, exported for the tests that check their expiry. */
 export const redisKeys = (client: string, now: number) => ({
   rate: `tandem:rate:${client}`,
-  used: `tandem:{${client}}:used:${Math.floor(now / DAY_MS)}`,
+  used: `tandem:{${client}}:used:${utcDay(now)}`,
   reserved: `tandem:{${client}}:reserved`,
 });
 
 const wholeTokens = (n: number) => (Number.isFinite(n) ? Math.max(0, Math.round(n)) : 0);
-const msUntilDayEnds = (now: number) => (Math.floor(now / DAY_MS) + 1) * DAY_MS - now;
 
 export class RedisLimitStore implements LimitStore {
   private readonly rateLimiters = new Map<number, RateLimiterRedis>();
@@ -110,7 +108,7 @@ export class RedisLimitStore implements LimitStore {
   async settleTokens(client: string, reserved: number, used: number, now: number): Promise<void> {
     const k = redisKeys(client, now);
     await this.redis.run((r) =>
-      r.tandemSettle(k.used, k.reserved, wholeTokens(reserved), wholeTokens(used), msUntilDayEnds(now)),
+      r.tandemSettle(k.used, k.reserved, wholeTokens(reserved), wholeTokens(used), msUntilNextUtcDay(now)),
     );
   }
 
