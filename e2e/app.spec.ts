@@ -6,7 +6,7 @@
 
 import { mkdir } from "node:fs/promises";
 import type { Page } from "@playwright/test";
-import { ask, expect, lastTurn, openPanel, test } from "./fixtures/app";
+import { ask, askOnDevice, expect, lastTurn, openPanel, test } from "./fixtures/app";
 import { cloudAnswer, ESCALATED, LOCAL, LOCAL_2 } from "./fixtures/demo-model";
 
 const SCREENSHOTS = "test-results/screenshots";
@@ -23,8 +23,7 @@ test("conversations persist across reloads; rename, search, delete", async ({ pa
   await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("cloud");
   await page.getByRole("button", { name: "New chat" }).click();
   await expect(page.getByTestId("welcome")).toBeVisible();
-  await ask(page, LOCAL_2.text);
-  await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("on device");
+  await askOnDevice(page, LOCAL_2.text);
 
   await page.reload();
   await expect.poll(() => conversationTitles(page)).toEqual([LOCAL_2.text, LOCAL.text]);
@@ -54,8 +53,7 @@ test("edit and resend replaces the answer and what followed; regenerate answers 
   cloud,
 }) => {
   await openApp();
-  await ask(page, LOCAL.text);
-  await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("on device");
+  await askOnDevice(page, LOCAL.text);
   await ask(page, LOCAL_2.text);
   await expect(page.getByTestId("turn")).toHaveCount(2);
   await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("on device");
@@ -102,8 +100,7 @@ test("two tabs stay consistent", async ({ page, openApp, context }) => {
   await openApp();
   const other = await context.newPage();
   await other.goto("/");
-  await ask(page, LOCAL.text);
-  await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("on device");
+  await askOnDevice(page, LOCAL.text);
   await expect.poll(() => conversationTitles(other)).toEqual([LOCAL.text]);
   await other.getByRole("button", { name: LOCAL.text, exact: true }).click();
   await expect(other.getByTestId("answer")).toHaveText(LOCAL.answer!);
@@ -199,8 +196,7 @@ test("import rejects a malformed file with a reason and changes nothing; export 
   openApp,
 }) => {
   await openApp();
-  await ask(page, LOCAL.text);
-  await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("on device");
+  await askOnDevice(page, LOCAL.text);
   const data = await openPanel(page, "Export and import");
   const download = page.waitForEvent("download");
   await data.getByRole("button", { name: "Export all conversations (JSON)" }).click();
@@ -231,10 +227,8 @@ test("a stored turn with a corrupt route record shows as unreadable; the rest of
   openApp,
 }) => {
   await openApp();
-  await ask(page, LOCAL.text);
-  await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("on device");
-  await ask(page, LOCAL_2.text);
-  await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("on device");
+  await askOnDevice(page, LOCAL.text);
+  await askOnDevice(page, LOCAL_2.text);
   // Both answers saved (the last flush follows the answer on screen).
   const storedStatuses = () =>
     page.evaluate(
@@ -302,8 +296,7 @@ test("a full storage quota is explained and the model still works for the sessio
 
 test("statistics show where answers came from, as charts", async ({ page, openApp }) => {
   await openApp();
-  await ask(page, LOCAL.text);
-  await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("on device");
+  await askOnDevice(page, LOCAL.text);
   await ask(page, ESCALATED.text);
   await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("cloud");
   const stats = await openPanel(page, "Statistics");
@@ -320,8 +313,7 @@ for (const [name, viewport] of [
   test(`renders without horizontal overflow at ${name} width`, async ({ page, openApp }) => {
     await page.setViewportSize(viewport);
     await openApp();
-    await ask(page, LOCAL.text);
-    await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("on device");
+    await askOnDevice(page, LOCAL.text);
     await ask(page, ESCALATED.text);
     await expect(lastTurn(page).getByTestId("route-badge")).toHaveText("cloud");
     await mkdir(SCREENSHOTS, { recursive: true });
