@@ -44,6 +44,7 @@ const USAGE = `usage:
   train pipeline [--out DIR] [--seed N | --seeds N] [--jobs J] [--quick] [--resume]
                  [--mix carry-free,carry,hard] [--same-length] [--examples N] [--warmup-steps N] [--warmup-lr X]
                  [--warmup-rise N] [--warmup-offload X] [--steps N] [--prompts N] [--lr X] [--temperature X]
+                 [--budget-gain X]
                  [--sampler llama-cpp|tfjs]
   train eval --run DIR --test FILE.jsonl [--task arithmetic|countdown|math]
   train method --run DIR --method gapg|task-only|collab-aware
@@ -65,6 +66,7 @@ const { values, positionals } = parseArgs({
     "warmup-steps": { type: "string" },
     "warmup-lr": { type: "string" },
     "warmup-rise": { type: "string" },
+    "budget-gain": { type: "string" },
     "warmup-offload": { type: "string" },
     steps: { type: "string" },
     prompts: { type: "string" },
@@ -132,6 +134,9 @@ function pipelineConfig(): PipelineConfig {
     lr: number("lr") ?? cfg.gapg.lr,
     temperature: number("temperature") ?? cfg.gapg.temperature,
   };
+  const budgetGain = number("budget-gain");
+  if (budgetGain !== undefined)
+    cfg.gapg.budgetControl = budgetGain > 0 ? { target: cfg.budget, gain: budgetGain } : null;
   return cfg;
 }
 

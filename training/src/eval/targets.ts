@@ -29,6 +29,7 @@ export function checkTargets(
   const own = rowOf(rows, "gapg-own");
   const routers = [rowOf(rows, "router-ngram"), rowOf(rows, "router-model")];
   const bestRouter = Math.max(...routers.map((r) => r.result.systemAccuracy));
+  const oracle = rowOf(rows, "oracle").result.systemAccuracy;
   const bestRouterAuc = Math.max(...routers.map((r) => r.auc ?? 0));
   const carry = gapg.byCategory.carry;
   const carryFree = gapg.byCategory["carry-free"];
@@ -40,7 +41,11 @@ export function checkTargets(
     },
     {
       target: `GAPG at the ${pct(budget)} budget >= the better router + 9.5 points`,
-      measured: `${pct(gapg.result.systemAccuracy)} vs ${pct(bestRouter)}`,
+      // No decider beats the oracle at the budget: when it is less than 9.5 points above the better
+      // router, the margin cannot be reached on this data, and the report says so.
+      measured: `${pct(gapg.result.systemAccuracy)} vs ${pct(bestRouter)}; the oracle at the budget: ${pct(oracle)}${
+        oracle < bestRouter + 0.095 ? ", so no decider can reach the margin on this data" : ""
+      }`,
       holds: gapg.result.systemAccuracy >= bestRouter + 0.095,
     },
     {

@@ -17,7 +17,7 @@ import { generateSumMix, sumCategory } from "../tasks/sum-mix";
 import { trainTaskTokenizer } from "../tasks/task-tokenizer";
 import type { TaskExample } from "../tasks/types";
 import { Policy } from "./policy";
-import { DEFAULT_GAPG, type GapgConfig, trainGapg } from "./trainer";
+import { DEFAULT_GAPG, type GapgConfig, nextAlphaC, trainGapg } from "./trainer";
 
 // Three prompts the model solves sometimes (D1) and one it never does (D2).
 const data = generateSumMix(60, 1);
@@ -131,5 +131,33 @@ describe("GAPG trainer wiring", () => {
       method: "collab-aware",
     });
     expect(log).toMatchObject({ kept: 4, d2: 0 });
+  });
+
+  it("budget control moves alpha_c toward the target cloud rate, for GAPG only", async () => {
+    const script = (e: TaskExample) =>
+      e === HARD
+        ? [wrong(e), OFFLOAD_TOKEN, wrong(e), OFFLOAD_TOKEN]
+        : [right(e), right(e), wrong(e), OFFLOAD_TOKEN];
+    const control = { target: 0.1, gain: 0.4 };
+    const run = (method: GapgConfig["method"]) =>
+      trainGapg(setup(script).policy, taskFor("arithmetic"), oracle, [...D1, HARD], {
+        ...base,
+        steps: 3,
+        method,
+        budgetControl: control,
+      });
+    // Every step offloads 5 of 16 samples, 21 points over the target: alpha_c falls 0.4 x 0.2125 a step.
+    const logs = await run("gapg");
+    expect(logs.map((l) => l.alphaC)).toEqual([0.25, 0.165, 0.08].map((x) => expect.closeTo(x, 10)));
+    // The rewards of step 3 are scored with its alpha_c: D1 groups 2 + 0.08, the hard group 2 x 0.08.
+    expect(logs[2]!.rewardMean).toBeCloseTo((3 * 2.08 + 0.16) / 16, 10);
+    expect((await run("collab-aware")).map((l) => l.alphaC)).toEqual([0.25, 0.25, 0.25]);
+  });
+
+  it("keeps alpha_c between 0 and 0.95 alpha_a", () => {
+    const w = { alphaA: 1, alphaC: 0.5, alphaF: 0 };
+    expect(nextAlphaC(w, { target: 0.3, gain: 0.1 }, 0.5)).toBeCloseTo(0.48, 10);
+    expect(nextAlphaC(w, { target: 0.3, gain: 10 }, 1)).toBe(0);
+    expect(nextAlphaC(w, { target: 0.3, gain: 10 }, 0)).toBe(0.95);
   });
 });

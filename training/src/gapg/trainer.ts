@@ -56,6 +56,13 @@ export interface GapgConfig {
   klCoef: number;
   /** Sequences per learner micro-batch (gradients accumulate over them; bounds the wasm heap). */
   microBatch: number;
+  /**
+   * Holds GAPG's training cloud rate at `target` by dual ascent on alpha_c (not in the paper: null).
+   * After each update alpha_c += gain * (target - the batch's cloud rate), kept in [0, 0.95 alpha_a]:
+   * the fixed alpha_c that keeps a run at its budget depends on how well the model already answers
+   * the easy prompts, which changes as it trains. The baselines keep their rewards fixed.
+   */
+  budgetControl: { target: number; gain: number } | null;
   /** Nucleus sampling (paper: 1, off). Only 1 is accepted: the loss's log-probabilities have no truncation. */
   topP: number;
   seed: number;
@@ -75,6 +82,7 @@ export const DEFAULT_GAPG: GapgConfig = {
   temperature: 1,
   klCoef: 0,
   microBatch: 64,
+  budgetControl: null,
   topP: 1,
   seed: 1,
 };
@@ -95,6 +103,8 @@ export interface StepLog {
   /** Of which: sampling and scoring the rollouts, and the learner's forward/backward/update. */
   rolloutSeconds: number;
   learnerSeconds: number;
+  /** The cloud reward this step's rollouts were scored with (moves under `budgetControl`). */
+  alphaC: number;
 }
 
 export interface CheckpointOptions {
@@ -145,6 +155,12 @@ export async function trainGapg(
     first = state.step + 1;
     rng = createRng(config.seed, state.rngState);
   }
+  const control = config.method === "gapg" ? config.budgetControl : null;
+  let rewards = config.rewards;
+  const last = logs.at(-1);
+  // A resumed run continues from the alpha_c its last step would have handed on.
+  if (control && last)
+    rewards = { ...rewards, alphaC: nextAlphaC({ ...rewards, alphaC: last.alphaC }, control, last.cloudRate) };
   for (let step = first; step <= config.steps; step++) {
     const t0 = performance.now();
     const batch = Array.from({ length: config.promptsPerBatch }, () => train[cursor++ % train.length]!);
@@ -155,7 +171,7 @@ export async function trainGapg(
       maxNewTokens: config.maxNewTokens,
       temperature: config.temperature,
       topP: config.topP,
-      rewards: config.rewards,
+      rewards,
       banOffload: config.method === "task-only",
       seed: streamSeed(config.seed, step),
     });
@@ -251,8 +267,10 @@ export async function trainGapg(
       stepSeconds: (performance.now() - t0) / 1000,
       rolloutSeconds,
       learnerSeconds: (performance.now() - t0) / 1000 - rolloutSeconds,
+      alphaC: rewards.alphaC,
     };
     logs.push(log);
+    if (control) rewards = { ...rewards, alphaC: nextAlphaC(rewards, control, log.cloudRate) };
     onStep(log);
     if (logs.slice(-5).length === 5 && logs.slice(-5).every((l) => l.skipped)) {
       throw new Error(
@@ -271,4 +289,14 @@ export async function trainGapg(
   }
   for (const v of reference?.values() ?? []) v.dispose();
   return logs;
+}
+
+/** One dual-ascent step on alpha_c toward the target cloud rate (see `GapgConfig.budgetControl`). */
+export function nextAlphaC(
+  rewards: RewardWeights,
+  control: { target: number; gain: number },
+  cloudRate: number,
+): number {
+  const next = rewards.alphaC + control.gain * (control.target - cloudRate);
+  return Math.min(0.95 * rewards.alphaA, Math.max(0, next));
 }
