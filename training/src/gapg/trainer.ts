@@ -160,7 +160,10 @@ export async function trainGapg(
   const last = logs.at(-1);
   // A resumed run continues from the alpha_c its last step would have handed on.
   if (control && last)
-    rewards = { ...rewards, alphaC: nextAlphaC({ ...rewards, alphaC: last.alphaC }, control, last.cloudRate) };
+    rewards = {
+      ...rewards,
+      alphaC: nextAlphaC({ ...rewards, alphaC: last.alphaC }, control, last.cloudRate),
+    };
   for (let step = first; step <= config.steps; step++) {
     const t0 = performance.now();
     const batch = Array.from({ length: config.promptsPerBatch }, () => train[cursor++ % train.length]!);

@@ -63,7 +63,9 @@ describe("run report", () => {
     expect(holds("GAPG's training cloud rate")).toBe(true);
     const weak = checkTargets(rows(0.75), 0.3, undefined);
     expect(weak.find((c) => c.target.startsWith("GAPG at the"))!.holds).toBe(false);
-    expect(targetsList(weak)).toMatch(/❌ not met: GAPG at the 30.0% budget .* \(measured 75.0% vs 70.0%; the oracle at the budget: 90.0%\)/);
+    expect(targetsList(weak)).toMatch(
+      /❌ not met: GAPG at the 30.0% budget .* \(measured 75.0% vs 70.0%; the oracle at the budget: 90.0%\)/,
+    );
     const strongRouter = rows(0.88).map((r) =>
       r.id === "router-model" ? { ...r, result: result(0.85, 0.3) } : r,
     );
