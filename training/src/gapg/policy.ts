@@ -6,8 +6,10 @@
 
 import { tf } from "../model/backend";
 import type { Qwen2Config } from "../model/config";
+import { type LoraParams, mergeLora } from "../model/lora";
 import { forward, type Params } from "../model/qwen2";
-import type { Sampler } from "../rollout/sampler";
+import { weightsVersion } from "../model/weights-version";
+import type { Sampler, SamplerModel } from "../rollout/sampler";
 import { tfjsSampler } from "../rollout/tfjs-sampler";
 import { formatPrompt, isOffload, OFFLOAD_TOKEN } from "../tasks/prompt-format";
 import type { TaskExample } from "../tasks/types";
@@ -38,11 +40,14 @@ export class Policy {
   readonly endId: number;
   readonly offloadId: number;
   readonly padId: number;
+  private merged: { version: number; params: Params } | undefined;
 
+  /** With `adapters`, the base `params` stay frozen and training updates the LoRA matrices only. */
   constructor(
     readonly config: Qwen2Config,
     readonly params: Params,
     readonly tokenizer: BpeTokenizer,
+    readonly adapters?: LoraParams,
   ) {
     const id = (t: string) => {
       const i = tokenizer.idOf(t);
@@ -52,6 +57,31 @@ export class Policy {
     this.endId = id(END_OF_TURN);
     this.offloadId = id(OFFLOAD_TOKEN);
     this.padId = id("<|endoftext|>");
+  }
+
+  /** What the optimizer updates (and a checkpoint saves): the adapters when there are, else every weight. */
+  get trainable(): Params {
+    return this.adapters?.variables ?? this.params;
+  }
+
+  /**
+   * The model as a sampler runs it: with adapters, the base with them merged in, merged again after
+   * every update (a new map each time, so a sampler that keeps a copy sees the change).
+   */
+  samplerModel(): SamplerModel {
+    if (!this.adapters) return this;
+    const version = weightsVersion(this.adapters.variables);
+    if (this.merged?.version !== version) {
+      this.disposeMerged();
+      this.merged = { version, params: mergeLora(this.params, this.adapters) };
+    }
+    return { config: this.config, params: this.merged.params, tokenizer: this.tokenizer };
+  }
+
+  /** Frees the merged copy of adapted weights (the base and the adapters are the caller's). */
+  disposeMerged(): void {
+    for (const [name, v] of this.merged?.params ?? []) if (v !== this.params.get(name)) v.dispose();
+    this.merged = undefined;
   }
 
   promptIds(example: TaskExample): number[] {
@@ -94,6 +124,8 @@ export class Policy {
             this.config,
             this.params,
             tf.tensor2d(ids, [chunk.length, length], "int32"),
+            undefined,
+            this.adapters,
           ).logits.dataSync() as Float32Array,
       );
       chunk.forEach((p, b) => {
@@ -129,7 +161,7 @@ export class Policy {
   }
 
   async sample(example: TaskExample, o: PolicySampleOptions & { seed: number }): Promise<Completion[]> {
-    const outs = await this.sampler.sample(this, this.promptIds(example), {
+    const outs = await this.sampler.sample(this.samplerModel(), this.promptIds(example), {
       ...this.samplerOptions(o),
       seed: o.seed,
     });
@@ -142,7 +174,7 @@ export class Policy {
     o: PolicySampleOptions & { seeds: readonly number[] },
   ): Promise<Completion[][]> {
     const groups = await this.sampler.sampleGroups(
-      this,
+      this.samplerModel(),
       examples.map((e) => this.promptIds(e)),
       { ...this.samplerOptions(o), seeds: o.seeds },
     );

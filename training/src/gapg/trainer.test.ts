@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { CloudOracle } from "../cloud/oracle";
 import { useBackend } from "../model/backend";
 import { PRESETS, type Qwen2Config } from "../model/config";
+import { initLora } from "../model/lora";
 import { initParams } from "../model/qwen2";
 import type { GroupSampleOptions, Sampler, SamplerModel } from "../rollout/sampler";
 import { workedSolution } from "../tasks/arithmetic";
@@ -66,12 +67,16 @@ beforeAll(async () => {
   config = { ...PRESETS.tiny, hiddenSize: 32, intermediateSize: 64, numLayers: 1 };
 });
 
-function setup(script: (e: TaskExample) => string[]) {
+function setup(script: (e: TaskExample) => string[], o: { lora?: boolean } = {}) {
   const tokenizer = trainTaskTokenizer(tokenizerSource, workedSolution, 300);
   const c = { ...config, vocabSize: tokenizer.vocabSize };
   let policy: Policy | undefined;
   const sampler = new ScriptedSampler(() => policy!, script);
-  policy = new Policy(c, initParams(c, 7), tokenizer);
+  const params = initParams(c, 7);
+  const adapters = o.lora
+    ? initLora(c, params, { rank: 2, alpha: 4, targets: ["q_proj", "v_proj"] }, 3)
+    : undefined;
+  policy = new Policy(c, params, tokenizer, adapters);
   policy.sampler = sampler;
   return { policy, sampler };
 }
@@ -159,5 +164,34 @@ describe("GAPG trainer wiring", () => {
     expect(nextAlphaC(w, { target: 0.3, gain: 0.1 }, 0.5)).toBeCloseTo(0.48, 10);
     expect(nextAlphaC(w, { target: 0.3, gain: 10 }, 1)).toBe(0);
     expect(nextAlphaC(w, { target: 0.3, gain: 10 }, 0)).toBe(0.95);
+  });
+
+  it("with LoRA adapters, updates only them and samples from the merged weights", async () => {
+    const { policy } = setup(
+      (e) =>
+        e === HARD
+          ? [wrong(e), OFFLOAD_TOKEN, wrong(e), OFFLOAD_TOKEN]
+          : [right(e), right(e), wrong(e), OFFLOAD_TOKEN],
+      { lora: true },
+    );
+    const frozen = snapshot(policy);
+    const adapters = [...policy.adapters!.variables.values()].map((v) => Array.from(v.dataSync()));
+    const before = policy.samplerModel();
+    expect(policy.samplerModel().params).toBe(before.params); // merged once per adapter version
+    const [log] = await trainGapg(policy, taskFor("arithmetic"), oracle, [...D1, HARD], base);
+    expect(log!.skipped).toBe(false);
+    expect(changed(frozen, snapshot(policy))).toBe(false);
+    const after = [...policy.adapters!.variables.values()].map((v) => Array.from(v.dataSync()));
+    expect(changed(adapters, after)).toBe(true);
+    const merged = policy.samplerModel();
+    expect(merged.params).not.toBe(before.params);
+    const q = "model.layers.0.self_attn.q_proj.weight";
+    expect(
+      changed(
+        [Array.from(merged.params.get(q)!.dataSync())],
+        [frozen[[...policy.params.keys()].indexOf(q)]!],
+      ),
+    ).toBe(true);
+    policy.disposeMerged();
   });
 });

@@ -130,16 +130,19 @@ export async function trainGapg(
     throw new Error(
       `topP ${config.topP} is not supported for training: the policy gradient's log-probabilities are those of untruncated sampling (use topP 1).`,
     );
-  const optimizer = new AdamW(policy.params, {
+  const optimizer = new AdamW(policy.trainable, {
     ...DEFAULT_ADAMW,
     lr: config.lr,
     maxGradNorm: config.maxGradNorm,
     weightDecay: config.weightDecay,
   });
-  // The reference for the KL penalty: the weights as they are when training starts.
-  const reference =
-    config.klCoef > 0
-      ? new Map([...policy.params].map(([k, v]) => [k, tf.variable(v.clone(), false, `reference/${k}`)]))
+  // The reference for the KL penalty: the weights as they are when training starts (with adapters,
+  // the frozen base itself).
+  const copyReference = config.klCoef > 0 && !policy.adapters;
+  const reference = copyReference
+    ? new Map([...policy.params].map(([k, v]) => [k, tf.variable(v.clone(), false, `reference/${k}`)]))
+    : config.klCoef > 0
+      ? policy.params
       : undefined;
   const advantageMode: AdvantageMode = config.method === "collab-aware" ? "grpo" : "gapg";
   let logs: StepLog[] = [];
@@ -147,7 +150,7 @@ export async function trainGapg(
   let first = 1;
   let rng = createRng(config.seed);
   if (checkpoint?.resume && (await hasCheckpoint(checkpoint.dir))) {
-    const state = await loadTrainerCheckpoint(checkpoint.dir, policy.params, optimizer);
+    const state = await loadTrainerCheckpoint(checkpoint.dir, policy.trainable, optimizer);
     // Only the step count may change on resume (to train longer).
     if (JSON.stringify({ ...state.config, steps: 0 }) !== JSON.stringify({ ...config, steps: 0 }))
       throw new Error(`The checkpoint in ${checkpoint.dir} was written with a different configuration.`);
@@ -234,13 +237,20 @@ export async function trainGapg(
         result = optimizer.minimize(
           chunks.map(
             (c) => () =>
-              policyGradientLoss(policy.config, policy.params, c.packed, c.advantages, {
-                normaliser: config.promptsPerBatch * config.groupSize,
-                temperature: config.temperature,
-                ...(c.referenceLogProbs
-                  ? { kl: { coef: config.klCoef, referenceLogProbs: c.referenceLogProbs } }
-                  : {}),
-              }),
+              policyGradientLoss(
+                policy.config,
+                policy.params,
+                c.packed,
+                c.advantages,
+                {
+                  normaliser: config.promptsPerBatch * config.groupSize,
+                  temperature: config.temperature,
+                  ...(c.referenceLogProbs
+                    ? { kl: { coef: config.klCoef, referenceLogProbs: c.referenceLogProbs } }
+                    : {}),
+                },
+                policy.adapters,
+              ),
           ),
         );
       } finally {
@@ -281,7 +291,7 @@ export async function trainGapg(
       );
     }
     if (checkpoint && (step % checkpoint.every === 0 || step === config.steps))
-      await saveTrainerCheckpoint(checkpoint.dir, policy.params, optimizer, {
+      await saveTrainerCheckpoint(checkpoint.dir, policy.trainable, optimizer, {
         step,
         cursor,
         rngState: rng.state(),
@@ -290,7 +300,7 @@ export async function trainGapg(
       });
     await tf.nextFrame();
   }
-  for (const v of reference?.values() ?? []) v.dispose();
+  if (copyReference) for (const v of reference!.values()) v.dispose();
   return logs;
 }
 
