@@ -1,8 +1,10 @@
 /**
  * TensorFlow.js backends for training in Node: wasm (the default on CPUs), the pure-JS cpu backend
- * (reference for parity tests). On wasm, BatchMatMul with a transpose flag set is ~10x slower than
- * without, and every backward matmul sets one; re-registering the kernel to transpose explicitly
- * first gives identical results several times faster.
+ * (reference for parity tests), and webgpu through Dawn (the `webgpu` package), loaded only when asked
+ * for; it needs a GPU or a software Vulkan driver, and only async reads (data(), array()) work there.
+ * On wasm, BatchMatMul with a transpose flag set is ~10x slower than without, and every backward
+ * matmul sets one; re-registering the kernel to transpose explicitly first gives identical results
+ * several times faster.
  */
 
 // The union package registers every op's gradient (tfjs-core alone registers none) and the cpu backend.
@@ -10,7 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import type { KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
 
-export type BackendName = "wasm" | "cpu";
+export type BackendName = "wasm" | "cpu" | "webgpu";
 
 let patched = false;
 
@@ -46,10 +48,64 @@ export function patchWasmBatchMatMul(): void {
   patched = true;
 }
 
+let navigatorGpu: Promise<GPU> | undefined;
+
+/** Node's navigator.gpu: Dawn's, with the WebGPU constants (GPUBufferUsage...) tfjs reads as globals. */
+function provideNavigatorGpu(): Promise<GPU> {
+  navigatorGpu ??= (async () => {
+    const g = globalThis as { navigator?: { gpu?: GPU } };
+    if (g.navigator?.gpu) return g.navigator.gpu;
+    const { create, globals } = await import("webgpu");
+    Object.assign(globalThis, globals);
+    const gpu = create([]);
+    // Node 21+ has a navigator of its own; Node 20 has none.
+    if (g.navigator) Object.defineProperty(g.navigator, "gpu", { value: gpu });
+    else g.navigator = { gpu };
+    return gpu;
+  })();
+  return navigatorGpu;
+}
+
+export type WebGpuAdapterInfo =
+  | { available: true; description: string; maxStorageBufferBindingSize: number; maxBufferSize: number }
+  | { available: false; reason: string };
+
+/** The adapter useBackend("webgpu") would run on, or why there is none; never throws. */
+export async function webgpuAdapterInfo(): Promise<WebGpuAdapterInfo> {
+  try {
+    const adapter = await (await provideNavigatorGpu()).requestAdapter();
+    if (!adapter)
+      return { available: false, reason: "Dawn found no WebGPU adapter (no GPU or Vulkan driver)" };
+    const { vendor, architecture, device, description } = adapter.info;
+    const { maxStorageBufferBindingSize, maxBufferSize } = adapter.limits;
+    return {
+      available: true,
+      description: [vendor, architecture, device, description].filter(Boolean).join(" / "),
+      maxStorageBufferBindingSize,
+      maxBufferSize,
+    };
+  } catch (e) {
+    return { available: false, reason: `Dawn failed to load: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
 export async function useBackend(name: BackendName, options: { patchMatMul?: boolean } = {}): Promise<void> {
+  if (name === "webgpu") await loadWebgpuBackend();
   if (!(await tf.setBackend(name))) throw new Error(`The TensorFlow.js ${name} backend could not start.`);
   await tf.ready();
   if (name === "wasm" && options.patchMatMul !== false) patchWasmBatchMatMul();
+}
+
+async function loadWebgpuBackend(): Promise<void> {
+  const info = await webgpuAdapterInfo();
+  if (!info.available)
+    throw new Error(
+      `no WebGPU adapter: install a Vulkan driver, e.g. Mesa's lavapipe from bookworm-backports ` +
+        `(apt-get install -t bookworm-backports mesa-vulkan-drivers; Debian 12's own Mesa 22 is too old ` +
+        `for Dawn), or run on a GPU. ${info.reason}.`,
+    );
+  // The backend registers itself on import only if navigator.gpu exists by then.
+  await import("@tensorflow/tfjs-backend-webgpu");
 }
 
 export { tf };

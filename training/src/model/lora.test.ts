@@ -8,9 +8,10 @@ import { sampleContinuations } from "../rollout/tfjs-sampler";
 import { AdamW, DEFAULT_ADAMW } from "./adamw";
 import { tf, useBackend } from "./backend";
 import { PRESETS, type Qwen2Config } from "./config";
-import { initLora, LORA_TARGETS, type LoraConfig, type LoraParams, mergeLora } from "./lora";
+import { initLora, LORA_TARGETS, type LoraConfig, mergeLora } from "./lora";
 import { packBatch, supervisedLoss } from "./policy-loss";
 import { type Adapters, forward, initParams, type Params } from "./qwen2";
+import { maxAbsDiff, perturb } from "./test-helpers";
 
 const c: Qwen2Config = { ...PRESETS.tiny, vocabSize: 32, hiddenSize: 32, intermediateSize: 64, numLayers: 2 };
 const allLinear: LoraConfig = { rank: 4, alpha: 8, targets: LORA_TARGETS };
@@ -23,14 +24,6 @@ const logits = (params: Params, adapters?: Adapters) =>
   tf.tidy(() => forward(c, params, tf.tensor2d(ids, [2, 6], "int32"), undefined, adapters).logits.dataSync());
 const snapshot = (m: Params) => new Map([...m].map(([k, v]) => [k, Array.from(v.dataSync())]));
 const count = (m: Params) => [...m.values()].reduce((n, v) => n + v.size, 0);
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) =>
-  Array.from(a).reduce((m, x, i) => Math.max(m, Math.abs(x - b[i]!)), 0);
-/** Non-zero B, as after training, so the adapters change the output. */
-function perturb(lora: LoraParams, seed: number): void {
-  let i = 0;
-  for (const [name, v] of lora.variables)
-    if (name.endsWith("lora_B.weight")) v.assign(tf.randomNormal(v.shape, 0, 0.1, "float32", seed + i++));
-}
 
 let dir = "";
 beforeAll(async () => {
