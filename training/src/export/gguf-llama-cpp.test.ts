@@ -24,6 +24,7 @@ import { forward, type Params } from "../model/qwen2";
 import { OFFLOAD_TOKEN } from "../tokenizer/control-token";
 import { writeGgufFile } from "./gguf";
 import { type GgufWeightType, modelToGguf } from "./gguf-model";
+import { llamaCppNextTokens } from "./llama-cpp-probe";
 
 const PROMPT = "Hello, world! 12 + 30 =";
 const STEPS = 6;
@@ -87,40 +88,6 @@ function tfjsLogProbs(f: { ckpt: HfCheckpoint; params: Params }, ids: number[]):
   });
 }
 
-/** Next-token log-probabilities after `ids`, and llama.cpp's greedy continuation. */
-async function llamaCpp(
-  model: LlamaModel,
-  ids: number[],
-): Promise<{ logProbs: Float32Array; greedy: number[] }> {
-  // A float32 KV cache: the default F16 cache alone moves log-probabilities by ~1e-2.
-  const context = await model.createContext({
-    contextSize: 64,
-    threads: 1,
-    experimentalKvCacheKeyType: "F32",
-    experimentalKvCacheValueType: "F32",
-    flashAttention: false,
-  });
-  try {
-    const sequence = context.getSequence();
-    const out = { logProbs: new Float32Array(0), greedy: [] as number[] };
-    const gen = sequence.evaluateWithMetadata(ids as Token[], { probabilities: true }, { temperature: 0 });
-    for (let step = 0; step < STEPS; step++) {
-      const { value } = await gen.next();
-      if (!value) break;
-      if (step === 0) {
-        const lp = new Float32Array(value.probabilities.size);
-        for (const [token, p] of value.probabilities) lp[token] = Math.log(p);
-        out.logProbs = lp;
-      }
-      out.greedy.push(value.token);
-    }
-    await gen.return();
-    return out;
-  } finally {
-    await context.dispose();
-  }
-}
-
 function tfjsGreedy(f: { ckpt: HfCheckpoint; params: Params }, ids: number[]): number[] {
   const seq = [...ids];
   for (let i = 0; i < STEPS; i++) {
@@ -157,7 +124,7 @@ describe("GGUF export in node-llama-cpp", () => {
           const model = await loadGguf(f, type);
           const ids = f.ckpt.tokenizer.encode(PROMPT);
           const ours = tfjsLogProbs(f, ids);
-          const theirs = await llamaCpp(model, ids);
+          const theirs = await llamaCppNextTokens(model, ids);
           expect(maxAbsDiff(ours, theirs.logProbs)).toBeLessThan(tolerance);
           // The distribution is not flat: the comparison is meaningful.
           expect(Math.exp(Math.max(...ours))).toBeGreaterThan(5 / ours.length);
@@ -169,7 +136,7 @@ describe("GGUF export in node-llama-cpp", () => {
           const model = await loadGguf(f, type);
           const ids = f.ckpt.tokenizer.encode(PROMPT);
           const ours = tfjsLogProbs(f, ids);
-          const theirs = await llamaCpp(model, ids);
+          const theirs = await llamaCppNextTokens(model, ids);
           expect(kl(ours, theirs.logProbs)).toBeLessThan(bound);
           expect(theirs.greedy[0]).toBe(ours.indexOf(Math.max(...ours)));
         });
@@ -184,7 +151,7 @@ describe("GGUF export in node-llama-cpp", () => {
     expect(f.ckpt.model.config.ropeScaling).toEqual(ropeScaling);
     const ids = f.ckpt.tokenizer.encode(PROMPT);
     const ours = tfjsLogProbs(f, ids);
-    const theirs = await llamaCpp(await loadGguf(f, "f32"), ids);
+    const theirs = await llamaCppNextTokens(await loadGguf(f, "f32"), ids);
     expect(maxAbsDiff(ours, theirs.logProbs)).toBeLessThan(1e-4);
     // Meaningful: without the scaling the same weights give clearly different log-probabilities.
     const { ropeScaling: _, ...plain } = f.ckpt.model.config;
