@@ -39,9 +39,9 @@ async function stepSeconds(rounds: number): Promise<number> {
   const params = initParams(c, 1);
   const opt = new AdamW(params, DEFAULT_ADAMW);
   const batch = packBatch(seqs, 0);
-  opt.minimize(() => supervisedLoss(c, params, batch)); // warm-up
+  await opt.minimize(() => supervisedLoss(c, params, batch)); // warm-up
   const t0 = performance.now();
-  for (let i = 0; i < rounds; i++) opt.minimize(() => supervisedLoss(c, params, batch));
+  for (let i = 0; i < rounds; i++) await opt.minimize(() => supervisedLoss(c, params, batch));
   const s = (performance.now() - t0) / 1000 / rounds;
   batch.dispose();
   for (const v of params.values()) v.dispose();

@@ -26,7 +26,7 @@ export async function saveLora(
     [...lora.variables].map(([name, v]) => ({
       name,
       shape: v.shape,
-      data: () => v.dataSync() as Float32Array,
+      data: () => v.data() as Promise<Float32Array>,
     })),
     { metadata: { format: "pt" } },
   );

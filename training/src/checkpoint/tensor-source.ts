@@ -37,7 +37,7 @@ export async function* rowBlocks(
 
 /** A source over tensors already in memory (values of shape `shape`, row-major). */
 export function memorySource(
-  tensors: ReadonlyArray<TensorInfo & { data: () => Float32Array }>,
+  tensors: ReadonlyArray<TensorInfo & { data: () => Float32Array | Promise<Float32Array> }>,
   onClose: () => Promise<void> = async () => {},
 ): TensorSource {
   const byName = new Map(tensors.map((t) => [t.name, t]));
@@ -48,7 +48,7 @@ export function memorySource(
       if (!t) throw new Error(`The model has no tensor ${name}.`);
       const rowSize = t.shape.slice(1).reduce((a, b) => a * b, 1);
       const rows = t.shape.length === 0 ? 1 : t.shape[0]!;
-      return t.data().slice(start * rowSize, (end ?? rows) * rowSize);
+      return (await t.data()).slice(start * rowSize, (end ?? rows) * rowSize);
     },
     close: onClose,
   };

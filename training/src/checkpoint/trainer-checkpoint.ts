@@ -45,12 +45,12 @@ export async function saveTrainerCheckpoint(
   await mkdir(tmp, { recursive: true });
   await writeSafetensors(
     join(tmp, "model.safetensors"),
-    [...params].map(([name, v]) => ({ name, shape: v.shape, data: () => v.dataSync() as Float32Array })),
+    [...params].map(([name, v]) => ({ name, shape: v.shape, data: () => v.data() as Promise<Float32Array> })),
   );
   const opt = optimizer.exportState();
   await writeSafetensors(
     join(tmp, "optimizer.safetensors"),
-    opt.tensors.map((t) => ({ name: t.name, shape: t.shape, data: () => t.data })),
+    opt.tensors.map((t) => ({ name: t.name, shape: t.shape, data: t.data })),
   );
   const full: TrainerState = { version: CHECKPOINT_VERSION, optimizerStep: opt.step, ...state };
   await writeFile(join(tmp, "trainer.json"), `${JSON.stringify(full, null, 1)}\n`);

@@ -46,7 +46,7 @@ export async function outcomes(
     });
     onPrompt(answers.length, examples.length);
   }
-  const margins = policy.answerMargins(answers);
+  const margins = await policy.answerMargins(answers);
   return Promise.all(
     examples.map(async (example, i) => ({
       example,

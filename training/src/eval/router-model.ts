@@ -55,7 +55,7 @@ export async function trainModelRouter(
     const labels = tf.tensor1d(batch.map((e) => (e.localFails ? 1 : 0)));
     const lrScale = 0.5 * (1 + Math.cos((Math.PI * (step - 1)) / config.steps));
     try {
-      const { loss } = optimizer.minimize(() => {
+      const { loss } = await optimizer.minimize(() => {
         const z = routerLogits(
           router,
           batch.map((e) => e.tokens),

@@ -28,7 +28,7 @@ export function policyExportModel(config: Qwen2Config, params: Params, tokenizer
   const tensors = parameterShapes(config).map(([name, shape]) => {
     const v = params.get(name);
     if (!v) throw new Error(`Export: the model has no ${name}.`);
-    return { name, shape, data: () => v.dataSync() as Float32Array };
+    return { name, shape, data: () => v.data() as Promise<Float32Array> };
   });
   const id = (t: string) => tokenizer.idOf(t);
   const eos = id("<|im_end|>");

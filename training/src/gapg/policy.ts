@@ -108,7 +108,9 @@ export class Policy {
    * decoding with a logit bias b on <|offload|> follows the answer until the first position where
    * margin + b > 0 and offloads there; it never offloads if no margin exceeds -b.
    */
-  answerMargins(pairs: ReadonlyArray<{ prompt: readonly number[]; answer: readonly number[] }>): number[][] {
+  async answerMargins(
+    pairs: ReadonlyArray<{ prompt: readonly number[]; answer: readonly number[] }>,
+  ): Promise<number[][]> {
     const out: number[][] = [];
     const V = this.config.vocabSize;
     for (let start = 0; start < pairs.length; start += 32) {
@@ -118,7 +120,7 @@ export class Policy {
       chunk.forEach((p, b) => {
         ids.set([...p.prompt, ...p.answer.slice(0, -1)], b * length);
       });
-      const logits = tf.tidy(
+      const output = tf.tidy(
         () =>
           forward(
             this.config,
@@ -126,8 +128,10 @@ export class Policy {
             tf.tensor2d(ids, [chunk.length, length], "int32"),
             undefined,
             this.adapters,
-          ).logits.dataSync() as Float32Array,
+          ).logits,
       );
+      const logits = (await output.data()) as Float32Array;
+      output.dispose();
       chunk.forEach((p, b) => {
         const margins: number[] = [];
         for (let t = 0; t < p.answer.length; t++) {

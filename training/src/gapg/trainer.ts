@@ -234,7 +234,7 @@ export async function trainGapg(
         return { packed, advantages: idx.map((k) => advantages[k]!), referenceLogProbs };
       });
       try {
-        result = optimizer.minimize(
+        result = await optimizer.minimize(
           chunks.map(
             (c) => () =>
               policyGradientLoss(

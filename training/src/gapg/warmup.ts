@@ -71,7 +71,7 @@ export async function warmup(
     });
     const packed = packBatch(seqs, policy.padId);
     try {
-      const r = optimizer.minimize(() => supervisedLoss(policy.config, policy.params, packed), lrScale);
+      const r = await optimizer.minimize(() => supervisedLoss(policy.config, policy.params, packed), lrScale);
       losses.push(r.loss);
       onStep(step, r.loss);
     } finally {

@@ -48,14 +48,18 @@ export class AdamW {
    * loss functions is one loss in micro-batches (their sum): gradients are accumulated part by part,
    * so a large batch never has all its activations in memory at once.
    */
-  minimize(lossFn: (() => tf.Scalar) | ReadonlyArray<() => tf.Scalar>, lrScale = 1): StepResult {
+  async minimize(
+    lossFn: (() => tf.Scalar) | ReadonlyArray<() => tf.Scalar>,
+    lrScale = 1,
+  ): Promise<StepResult> {
     const vars = [...this.params.values()].filter((v) => v.trainable);
     const grads: Record<string, tf.Tensor> = {};
     let loss = 0;
     try {
       for (const part of typeof lossFn === "function" ? [lossFn] : lossFn) {
         const r = tf.variableGrads(part, vars);
-        loss += r.value.dataSync()[0]!;
+        // Async reads: the only kind the webgpu backend has in Node.
+        loss += (await r.value.data())[0]!;
         r.value.dispose();
         for (const [name, g] of Object.entries(r.grads)) {
           const previous = grads[name];
@@ -68,9 +72,12 @@ export class AdamW {
       }
       // Parameters the loss does not touch get no gradient and are left as they are.
       const touched = vars.filter((v) => grads[v.name]);
-      const sumSquares = tf.tidy(
-        () => tf.addN(touched.map((v) => tf.sum(tf.square(grads[v.name]!)))).dataSync()[0]!,
+      // A chain of adds, not addN: webgpu's AddN takes at most 7 inputs (and returns zeros beyond).
+      const total = tf.tidy(() =>
+        touched.map((v) => tf.sum(tf.square(grads[v.name]!))).reduce((a, b) => tf.add(a, b)),
       );
+      const sumSquares = (await total.data())[0]!;
+      total.dispose();
       const gradNorm = Math.sqrt(sumSquares);
       if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) return { loss, gradNorm, applied: false };
       const clip = gradNorm > this.config.maxGradNorm ? this.config.maxGradNorm / gradNorm : 1;
@@ -101,14 +108,21 @@ export class AdamW {
   }
 
   /** Moments and step count, for checkpoints (tensors named `m.<param>` and `v.<param>`). */
-  exportState(): { step: number; tensors: Array<{ name: string; shape: number[]; data: Float32Array }> } {
+  exportState(): {
+    step: number;
+    tensors: Array<{ name: string; shape: number[]; data: () => Promise<Float32Array> }>;
+  } {
     const tensors = [];
     for (const [prefix, map] of [
       ["m", this.m],
       ["v", this.v],
     ] as const)
       for (const [name, t] of map)
-        tensors.push({ name: `${prefix}.${name}`, shape: t.shape, data: t.dataSync() as Float32Array });
+        tensors.push({
+          name: `${prefix}.${name}`,
+          shape: t.shape,
+          data: () => t.data() as Promise<Float32Array>,
+        });
     return { step: this.step, tensors };
   }
 

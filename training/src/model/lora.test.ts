@@ -56,7 +56,7 @@ describe("LoRA", () => {
     ).toEqual(av);
   });
 
-  it("trains only the adapters: the base stays bit-identical and the loss falls", () => {
+  it("trains only the adapters: the base stays bit-identical and the loss falls", async () => {
     const params = initParams(c, 3);
     // LoRA cannot touch the tied embedding, whose N(0, 0.02) init caps the logits near zero; a
     // pretrained model's embedding is not that small.
@@ -69,7 +69,8 @@ describe("LoRA", () => {
     const opt = new AdamW(lora.variables, { ...DEFAULT_ADAMW, lr: 2e-2 });
     const batch = packBatch([{ prompt: [1, 2, 3], completion: [7, 9, 11, 2] }], 0);
     const losses: number[] = [];
-    for (let i = 0; i < 25; i++) losses.push(opt.minimize(() => supervisedLoss(c, params, batch, lora)).loss);
+    for (let i = 0; i < 25; i++)
+      losses.push((await opt.minimize(() => supervisedLoss(c, params, batch, lora))).loss);
     batch.dispose();
     expect(losses.at(-1)!).toBeLessThan(losses[0]! / 3);
     expect(snapshot(params)).toEqual(base);

@@ -39,7 +39,8 @@ describe("training step", () => {
     const opt = new AdamW(params, { ...DEFAULT_ADAMW, lr: 1e-2 });
     const batch = packBatch([{ prompt: [1, 2, 3], completion: [7, 9, 11, 2] }], 0);
     const losses: number[] = [];
-    for (let i = 0; i < 30; i++) losses.push(opt.minimize(() => supervisedLoss(c, params, batch)).loss);
+    for (let i = 0; i < 30; i++)
+      losses.push((await opt.minimize(() => supervisedLoss(c, params, batch))).loss);
     expect(losses.at(-1)!).toBeLessThan(losses[0]! / 5);
     batch.dispose();
   });
@@ -54,7 +55,9 @@ describe("training step", () => {
     const lp = () => Array.from(sequenceLogProbs(c, params, batch.ids, batch.targets, batch.mask).dataSync());
     const before = lp();
     for (let i = 0; i < 10; i++)
-      opt.minimize(() => policyGradientLoss(c, params, batch, [1, -1], { normaliser: 1, temperature: 1 }));
+      await opt.minimize(() =>
+        policyGradientLoss(c, params, batch, [1, -1], { normaliser: 1, temperature: 1 }),
+      );
     const after = lp();
     expect(after[0]!).toBeGreaterThan(before[0]!);
     expect(after[1]!).toBeLessThan(before[1]!);
@@ -105,7 +108,7 @@ describe("training step", () => {
     const opt = new AdamW(params, DEFAULT_ADAMW);
     const w = params.get("model.norm.weight")!;
     const before = Array.from(w.dataSync());
-    const r = opt.minimize(() => tf.mul(tf.sum(w), Number.NaN) as tf.Scalar);
+    const r = await opt.minimize(() => tf.mul(tf.sum(w), Number.NaN) as tf.Scalar);
     expect(r.applied).toBe(false);
     expect(Array.from(w.dataSync())).toEqual(before);
     expect(opt.step).toBe(0);
