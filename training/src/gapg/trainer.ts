@@ -103,6 +103,9 @@ export interface StepLog {
   /** Of which: sampling and scoring the rollouts, and the learner's forward/backward/update. */
   rolloutSeconds: number;
   learnerSeconds: number;
+  /** Tokens sampled in the rollouts, and tokens (prompt + completion) the learner ran on. */
+  rolloutTokens: number;
+  learnerTokens: number;
   /** The cloud reward this step's rollouts were scored with (moves under `budgetControl`). */
   alphaC: number;
 }
@@ -280,6 +283,8 @@ export async function trainGapg(
       stepSeconds: (performance.now() - t0) / 1000,
       rolloutSeconds,
       learnerSeconds: (performance.now() - t0) / 1000 - rolloutSeconds,
+      rolloutTokens: all.reduce((n, s) => n + s.completion.ids.length, 0),
+      learnerTokens: sequences.reduce((n, q) => n + totalLength(q), 0),
       alphaC: rewards.alphaC,
     };
     logs.push(log);
