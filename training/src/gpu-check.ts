@@ -79,8 +79,8 @@ const t0 = performance.now();
 const seconds = () => (performance.now() - t0) / 1000;
 const work = values.out ?? (await mkdtemp(join(tmpdir(), "gpu-check-")));
 const base = values.base ?? join(work, "base");
-const memory = memoryWatch();
 await useBackend(backend);
+const memory = memoryWatch();
 if (!values.base) {
   console.error(`writing a random ${shape}-shaped checkpoint to ${base} ...`);
   // Small random weights: near-uniform next tokens, so the rollouts sometimes offload.
