@@ -6,8 +6,10 @@
 
 import type { HfModelConfig } from "../checkpoint/hf-config";
 import { memorySource, type TensorSource } from "../checkpoint/tensor-source";
+import { tf } from "../model/backend";
 import type { Qwen2Config } from "../model/config";
-import { type Params, parameterShapes } from "../model/qwen2";
+import { mergedWeight } from "../model/lora";
+import { type Adapters, type LowRankUpdate, type Params, parameterShapes } from "../model/qwen2";
 import type { BpeTokenizer } from "../tokenizer/bpe-tokenizer";
 import { OFFLOAD_TOKEN } from "../tokenizer/control-token";
 
@@ -23,12 +25,22 @@ export interface ExportModel {
 export const parameterCount = (source: TensorSource): number =>
   source.tensors.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
 
-/** A Qwen2 model trained in this package (tfjs variables) as an export source. */
-export function policyExportModel(config: Qwen2Config, params: Params, tokenizer: BpeTokenizer): ExportModel {
+/**
+ * A Qwen2 model trained in this package (tfjs variables) as an export source. With adapters, each
+ * adapted weight is merged (W + scale * B @ A) when it is read and freed after: a 0.5B model's
+ * merged copy would not fit beside the base in the 4 GiB wasm heap.
+ */
+export function policyExportModel(
+  config: Qwen2Config,
+  params: Params,
+  tokenizer: BpeTokenizer,
+  adapters?: Adapters,
+): ExportModel {
   const tensors = parameterShapes(config).map(([name, shape]) => {
     const v = params.get(name);
     if (!v) throw new Error(`Export: the model has no ${name}.`);
-    return { name, shape, data: () => v.data() as Promise<Float32Array> };
+    const u = adapters?.update(name);
+    return { name, shape, data: () => (u ? readMerged(v, u) : (v.data() as Promise<Float32Array>)) };
   });
   const id = (t: string) => tokenizer.idOf(t);
   const eos = id("<|im_end|>");
@@ -46,4 +58,13 @@ export function policyExportModel(config: Qwen2Config, params: Params, tokenizer
     ...(offload !== undefined ? { offloadTokenId: offload } : {}),
     weights: memorySource(tensors),
   };
+}
+
+async function readMerged(w: tf.Tensor, u: LowRankUpdate): Promise<Float32Array> {
+  const merged = tf.tidy(() => mergedWeight(w, u));
+  try {
+    return (await merged.data()) as Float32Array;
+  } finally {
+    merged.dispose();
+  }
 }

@@ -7,7 +7,7 @@
 
 import { rowBlocks, type TensorSource } from "../checkpoint/tensor-source";
 import { headDim, type Qwen2Config } from "../model/config";
-import type { Params } from "../model/qwen2";
+import type { Adapters, Params } from "../model/qwen2";
 import { llama3FrequencyFactors } from "../model/rope-scaling";
 import type { BpeTokenizer } from "../tokenizer/bpe-tokenizer";
 import { CHATML_JINJA } from "../tokenizer/chat-template";
@@ -185,9 +185,9 @@ export function modelToGguf(
 /** A model trained here (tfjs variables) written as a GGUF file at `path`. */
 export async function writePolicyGguf(
   path: string,
-  model: { config: Qwen2Config; params: Params; tokenizer: BpeTokenizer },
+  model: { config: Qwen2Config; params: Params; tokenizer: BpeTokenizer; adapters?: Adapters | undefined },
   options: { name: string; type?: GgufWeightType; card?: ModelCard },
 ): Promise<void> {
-  const source = policyExportModel(model.config, model.params, model.tokenizer);
+  const source = policyExportModel(model.config, model.params, model.tokenizer, model.adapters);
   await writeGgufFile(path, modelToGguf(source, options));
 }

@@ -6,9 +6,8 @@
 
 import { tf } from "../model/backend";
 import type { Qwen2Config } from "../model/config";
-import { type LoraParams, mergeLora } from "../model/lora";
+import type { LoraParams } from "../model/lora";
 import { forward, type Params } from "../model/qwen2";
-import { weightsVersion } from "../model/weights-version";
 import type { Sampler, SamplerModel } from "../rollout/sampler";
 import { tfjsSampler } from "../rollout/tfjs-sampler";
 import { formatPrompt, isOffload, OFFLOAD_TOKEN } from "../tasks/prompt-format";
@@ -40,7 +39,6 @@ export class Policy {
   readonly endId: number;
   readonly offloadId: number;
   readonly padId: number;
-  private merged: { version: number; params: Params } | undefined;
 
   /** With `adapters`, the base `params` stay frozen and training updates the LoRA matrices only. */
   constructor(
@@ -62,26 +60,6 @@ export class Policy {
   /** What the optimizer updates (and a checkpoint saves): the adapters when there are, else every weight. */
   get trainable(): Params {
     return this.adapters?.variables ?? this.params;
-  }
-
-  /**
-   * The model as a sampler runs it: with adapters, the base with them merged in, merged again after
-   * every update (a new map each time, so a sampler that keeps a copy sees the change).
-   */
-  samplerModel(): SamplerModel {
-    if (!this.adapters) return this;
-    const version = weightsVersion(this.adapters.variables);
-    if (this.merged?.version !== version) {
-      this.disposeMerged();
-      this.merged = { version, params: mergeLora(this.params, this.adapters) };
-    }
-    return { config: this.config, params: this.merged.params, tokenizer: this.tokenizer };
-  }
-
-  /** Frees the merged copy of adapted weights (the base and the adapters are the caller's). */
-  disposeMerged(): void {
-    for (const [name, v] of this.merged?.params ?? []) if (v !== this.params.get(name)) v.dispose();
-    this.merged = undefined;
   }
 
   promptIds(example: TaskExample): number[] {
@@ -165,7 +143,7 @@ export class Policy {
   }
 
   async sample(example: TaskExample, o: PolicySampleOptions & { seed: number }): Promise<Completion[]> {
-    const outs = await this.sampler.sample(this.samplerModel(), this.promptIds(example), {
+    const outs = await this.sampler.sample(this, this.promptIds(example), {
       ...this.samplerOptions(o),
       seed: o.seed,
     });
@@ -178,7 +156,7 @@ export class Policy {
     o: PolicySampleOptions & { seeds: readonly number[] },
   ): Promise<Completion[][]> {
     const groups = await this.sampler.sampleGroups(
-      this.samplerModel(),
+      this,
       examples.map((e) => this.promptIds(e)),
       { ...this.samplerOptions(o), seeds: o.seeds },
     );

@@ -183,13 +183,12 @@ async function exportTrained(
   o: CheckpointRunOptions,
   name: string,
 ): Promise<string[]> {
-  const merged = policy.samplerModel().params;
   const m: ExportModel = {
     model: ckpt.model,
     tokenizerJson: ckpt.tokenizerJson,
     tokenizer: ckpt.tokenizer,
     ...(ckpt.offloadTokenId !== undefined ? { offloadTokenId: ckpt.offloadTokenId } : {}),
-    weights: policyExportModel(ckpt.model.config, merged, ckpt.tokenizer).weights,
+    weights: policyExportModel(ckpt.model.config, policy.params, ckpt.tokenizer, policy.adapters).weights,
   };
   const out = (f: string) => join(o.out, f);
   await saveLora(out("adapter"), policy.adapters!, { baseModel: o.base });
@@ -209,6 +208,5 @@ async function exportTrained(
     o.log(
       `no MLC export: no prebuilt web-llm library takes these shapes; pass --model-lib with one compiled for them.`,
     );
-  policy.disposeMerged();
   return files;
 }

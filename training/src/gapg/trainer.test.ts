@@ -6,9 +6,10 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CloudOracle } from "../cloud/oracle";
+import { policyExportModel } from "../export/export-model";
 import { useBackend } from "../model/backend";
 import { PRESETS, type Qwen2Config } from "../model/config";
-import { initLora } from "../model/lora";
+import { initLora, mergeLora } from "../model/lora";
 import { initParams } from "../model/qwen2";
 import type { GroupSampleOptions, Sampler, SamplerModel } from "../rollout/sampler";
 import { workedSolution } from "../tasks/arithmetic";
@@ -34,6 +35,7 @@ const oracle: CloudOracle = {
 /** Per question, the G completions it returns (as text), in order; records what it was asked. */
 class ScriptedSampler implements Sampler {
   calls: GroupSampleOptions[] = [];
+  models: SamplerModel[] = [];
   constructor(
     private readonly policy: () => Policy,
     private readonly script: (e: TaskExample) => string[],
@@ -42,11 +44,12 @@ class ScriptedSampler implements Sampler {
     throw new Error("the trainer samples groups");
   }
   async sampleGroups(
-    _model: SamplerModel,
+    model: SamplerModel,
     prompts: ReadonlyArray<readonly number[]>,
     options: GroupSampleOptions,
   ): Promise<number[][][]> {
     this.calls.push(options);
+    this.models.push(model);
     const p = this.policy();
     return prompts.map((ids) => {
       const e = [...D1, HARD].find((x) => p.promptIds(x).join() === ids.join())!;
@@ -166,8 +169,8 @@ describe("GAPG trainer wiring", () => {
     expect(nextAlphaC(w, { target: 0.3, gain: 10 }, 0)).toBe(0.95);
   });
 
-  it("with LoRA adapters, updates only them and samples from the merged weights", async () => {
-    const { policy } = setup(
+  it("with LoRA adapters, updates only them, samples with them and exports them merged", async () => {
+    const { policy, sampler } = setup(
       (e) =>
         e === HARD
           ? [wrong(e), OFFLOAD_TOKEN, wrong(e), OFFLOAD_TOKEN]
@@ -176,22 +179,20 @@ describe("GAPG trainer wiring", () => {
     );
     const frozen = snapshot(policy);
     const adapters = [...policy.adapters!.variables.values()].map((v) => Array.from(v.dataSync()));
-    const before = policy.samplerModel();
-    expect(policy.samplerModel().params).toBe(before.params); // merged once per adapter version
     const [log] = await trainGapg(policy, taskFor("arithmetic"), oracle, [...D1, HARD], base);
     expect(log!.skipped).toBe(false);
+    expect(sampler.models[0]!.adapters).toBe(policy.adapters);
     expect(changed(frozen, snapshot(policy))).toBe(false);
     const after = [...policy.adapters!.variables.values()].map((v) => Array.from(v.dataSync()));
     expect(changed(adapters, after)).toBe(true);
-    const merged = policy.samplerModel();
-    expect(merged.params).not.toBe(before.params);
+    // The export merges W + scale * B @ A as it reads each adapted weight.
     const q = "model.layers.0.self_attn.q_proj.weight";
+    const exported = policyExportModel(policy.config, policy.params, policy.tokenizer, policy.adapters);
+    const merged = mergeLora(policy.params, policy.adapters!);
+    expect(Array.from(await exported.weights.read(q))).toEqual(Array.from(merged.get(q)!.dataSync()));
     expect(
-      changed(
-        [Array.from(merged.params.get(q)!.dataSync())],
-        [frozen[[...policy.params.keys()].indexOf(q)]!],
-      ),
+      changed([Array.from(await exported.weights.read(q))], [frozen[[...policy.params.keys()].indexOf(q)]!]),
     ).toBe(true);
-    policy.disposeMerged();
+    for (const [name, v] of merged) if (v !== policy.params.get(name)) v.dispose();
   });
 });

@@ -114,6 +114,10 @@ export function initLora(c: Qwen2Config, params: Params, lora: LoraConfig, seed:
   return new LoraParams(lora, adapters);
 }
 
+/** W + scale * B @ A for one adapted weight (inside the caller's tidy). */
+export const mergedWeight = (w: tf.Tensor, u: LowRankUpdate): tf.Tensor =>
+  tf.add(w, tf.mul(tf.matMul(u.b, u.a), u.scale));
+
 /**
  * The base weights with the adapters folded in (W + scale * B @ A), e.g. for the exporters. Adapted
  * weights are new variables for the caller to dispose; the others are the base's own.
@@ -124,10 +128,7 @@ export function mergeLora(params: Params, lora: LoraParams): Params {
   const merged: Params = new Map();
   for (const [name, w] of params) {
     const u = lora.update(name);
-    merged.set(
-      name,
-      u ? tf.tidy(() => tf.variable(tf.add(w, tf.mul(tf.matMul(u.b, u.a), u.scale)), w.trainable)) : w,
-    );
+    merged.set(name, u ? tf.tidy(() => tf.variable(mergedWeight(w, u), w.trainable)) : w);
   }
   return merged;
 }

@@ -228,7 +228,7 @@ export async function sampleLockstep(
  * weights when they changed.
  */
 export class LlamaCppSampler implements Sampler {
-  private loaded: { sampler: LoadedSampler; params: Params; version: number } | undefined;
+  private loaded: { sampler: LoadedSampler; params: Params; version: string } | undefined;
   private generation = 0;
 
   private constructor(
@@ -243,7 +243,8 @@ export class LlamaCppSampler implements Sampler {
   }
 
   private async context(model: SamplerModel): Promise<LlamaContext> {
-    const version = weightsVersion(model.params);
+    // The base's version and the adapters' (LoRA trains only those).
+    const version = `${weightsVersion(model.params)}/${model.adapters ? weightsVersion(model.adapters.variables) : "-"}`;
     if (this.loaded?.params === model.params && this.loaded.version === version)
       return this.loaded.sampler.context;
     await this.loaded?.sampler.dispose();
@@ -254,7 +255,9 @@ export class LlamaCppSampler implements Sampler {
     // One thread: tfjs (scoring) is single-threaded too, and more threads than cores stall llama.cpp.
     const sampler = await loadSampler(this.llama, path, {
       sequences: this.capacity,
-      contextSize: model.config.maxPositions,
+      // Rollouts are a prompt and a short answer; a real checkpoint's 32k positions would reserve
+      // gigabytes of KV cache per sequence.
+      contextSize: Math.min(model.config.maxPositions, 2048),
       threads: 1,
     });
     await rm(path);

@@ -6,6 +6,7 @@
  */
 
 import type { Qwen2Config } from "../model/config";
+import type { LoraParams } from "../model/lora";
 import type { Params } from "../model/qwen2";
 import type { BpeTokenizer } from "../tokenizer/bpe-tokenizer";
 
@@ -28,6 +29,8 @@ export interface SamplerModel {
   config: Qwen2Config;
   params: Params;
   tokenizer: BpeTokenizer;
+  /** LoRA adapters on the frozen `params` (a GGUF copy gets them merged in, tensor by tensor). */
+  adapters?: LoraParams | undefined;
 }
 
 export interface GroupSampleOptions extends Omit<SampleOptions, "seed"> {

@@ -11,12 +11,19 @@ import type { SampleOptions, Sampler } from "./sampler";
 
 /** Samples with tfjs on the model's own weights (always current; nothing to sync), a group at a time. */
 export const tfjsSampler: Sampler = {
-  sample: (model, prompt, options) => sampleContinuations(model.config, model.params, prompt, options),
+  sample: (model, prompt, options) =>
+    sampleContinuations(model.config, model.params, prompt, options, model.adapters),
   async sampleGroups(model, prompts, { seeds, ...options }) {
     const out: number[][][] = [];
     for (const [p, prompt] of prompts.entries())
       out.push(
-        await sampleContinuations(model.config, model.params, prompt, { ...options, seed: seeds[p]! }),
+        await sampleContinuations(
+          model.config,
+          model.params,
+          prompt,
+          { ...options, seed: seeds[p]! },
+          model.adapters,
+        ),
       );
     return out;
   },
