@@ -8,7 +8,7 @@ import { tf } from "../model/backend";
 import type { Qwen2Config } from "../model/config";
 import type { LoraParams } from "../model/lora";
 import { forward, type Params } from "../model/qwen2";
-import type { Sampler, SamplerModel } from "../rollout/sampler";
+import type { Sampler } from "../rollout/sampler";
 import { tfjsSampler } from "../rollout/tfjs-sampler";
 import { formatPrompt, isOffload, OFFLOAD_TOKEN } from "../tasks/prompt-format";
 import type { TaskExample } from "../tasks/types";
