@@ -41,6 +41,9 @@ export function memorySource(
   onClose: () => Promise<void> = async () => {},
 ): TensorSource {
   const byName = new Map(tensors.map((t) => [t.name, t]));
+  // Writers read a large tensor in consecutive blocks of rows: one read of the whole serves them all
+  // (a 0.5B model's embedding would otherwise be copied out of tfjs once per block).
+  let last: { name: string; data: Promise<Float32Array> } | undefined;
   return {
     tensors: tensors.map(({ name, shape }) => ({ name, shape })),
     async read(name, start = 0, end) {
@@ -48,7 +51,8 @@ export function memorySource(
       if (!t) throw new Error(`The model has no tensor ${name}.`);
       const rowSize = t.shape.slice(1).reduce((a, b) => a * b, 1);
       const rows = t.shape.length === 0 ? 1 : t.shape[0]!;
-      return (await t.data()).slice(start * rowSize, (end ?? rows) * rowSize);
+      if (last?.name !== name) last = { name, data: Promise.resolve(t.data()) };
+      return (await last.data).slice(start * rowSize, (end ?? rows) * rowSize);
     },
     close: onClose,
   };
