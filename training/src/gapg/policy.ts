@@ -91,40 +91,45 @@ export class Policy {
   ): Promise<number[][]> {
     const out: number[][] = [];
     const V = this.config.vocabSize;
-    for (let start = 0; start < pairs.length; start += 32) {
-      const chunk = pairs.slice(start, start + 32);
-      const length = Math.max(...chunk.map((p) => p.prompt.length + Math.max(0, p.answer.length - 1)));
-      const ids = new Int32Array(chunk.length * length).fill(this.padId);
-      chunk.forEach((p, b) => {
-        ids.set([...p.prompt, ...p.answer.slice(0, -1)], b * length);
-      });
-      const output = tf.tidy(
-        () =>
-          forward(
+    // Every other token's logit, with the offload token's pushed out of reach of the max.
+    const others = tf.tidy(() => tf.mul(tf.oneHot([this.offloadId], V).reshape([1, 1, V]), -1e30));
+    try {
+      for (let start = 0; start < pairs.length; ) {
+        const length = (n: number) =>
+          Math.max(
+            ...pairs.slice(start, start + n).map((p) => p.prompt.length + Math.max(0, p.answer.length - 1)),
+          );
+        // Logits are [rows, length, vocab]: about 2^25 values per chunk, at most 32 rows (a 152k vocabulary
+        // takes a few rows at a time).
+        const rows = Math.max(1, Math.min(32, Math.floor(2 ** 25 / (length(32) * V))));
+        const L = length(rows);
+        const chunk = pairs.slice(start, start + rows);
+        start += chunk.length;
+        const ids = new Int32Array(chunk.length * L).fill(this.padId);
+        chunk.forEach((p, b) => {
+          ids.set([...p.prompt, ...p.answer.slice(0, -1)], b * L);
+        });
+        // The margins are computed where the logits are; only [rows, length] values come back.
+        const margins = tf.tidy(() => {
+          const { logits } = forward(
             this.config,
             this.params,
-            tf.tensor2d(ids, [chunk.length, length], "int32"),
+            tf.tensor2d(ids, [chunk.length, L], "int32"),
             undefined,
             this.adapters,
-          ).logits,
-      );
-      const logits = (await output.data()) as Float32Array;
-      output.dispose();
-      chunk.forEach((p, b) => {
-        const margins: number[] = [];
-        for (let t = 0; t < p.answer.length; t++) {
-          const row = logits.subarray(
-            (b * length + p.prompt.length - 1 + t) * V,
-            (b * length + p.prompt.length + t) * V,
           );
-          let best = Number.NEGATIVE_INFINITY;
-          row.forEach((l, i) => {
-            if (i !== this.offloadId && l > best) best = l;
-          });
-          margins.push(row[this.offloadId]! - best);
-        }
-        out.push(margins);
-      });
+          const offload = tf.squeeze(tf.slice(logits, [0, 0, this.offloadId], [-1, -1, 1]), [2]);
+          return tf.sub(offload, tf.max(tf.add(logits, others), -1));
+        });
+        const values = (await margins.data()) as Float32Array;
+        margins.dispose();
+        chunk.forEach((p, b) => {
+          const from = b * L + p.prompt.length - 1;
+          out.push(Array.from(values.subarray(from, from + p.answer.length)));
+        });
+      }
+    } finally {
+      others.dispose();
     }
     return out;
   }
