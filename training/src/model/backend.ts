@@ -33,12 +33,17 @@ export function patchWasmBatchMatMul(): void {
       return out;
     };
     const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
-    const a = transposeA ? swapLast(inputs.a!) : inputs.a!;
-    const b = transposeB ? swapLast(inputs.b!) : inputs.b!;
+    // A huge operand (a real vocabulary's tied output embedding: 545 MB for Qwen2.5-0.5B) keeps the
+    // slow transposed path: a transposed copy per call would not fit beside the weights in 4 GiB.
+    const swap = (x: TensorInfo, flag: boolean) => flag && x.shape.reduce((n, d) => n * d, 1) <= 2 ** 25;
+    const swapA = swap(inputs.a!, transposeA);
+    const swapB = swap(inputs.b!, transposeB);
+    const a = swapA ? swapLast(inputs.a!) : inputs.a!;
+    const b = swapB ? swapLast(inputs.b!) : inputs.b!;
     const out = original.kernelFunc({
       inputs: { ...inputs, a, b },
       backend,
-      attrs: { ...attrs, transposeA: false, transposeB: false },
+      attrs: { ...attrs, transposeA: transposeA && !swapA, transposeB: transposeB && !swapB },
     });
     for (const t of temps) (backend as tf.KernelBackend).disposeData(t.dataId);
     return out;
