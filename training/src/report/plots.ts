@@ -34,7 +34,13 @@ export function trainingCurves(logs: Record<string, readonly StepLog[]>, smoothi
     ]),
   );
   const x = { field: "step", type: "quantitative" as const, title: "update step" };
-  const color = { field: "method", type: "nominal" as const, legend, scale: fewSeries };
+  // Opaque legend swatches: the faint raw-value lines would otherwise set them.
+  const color = {
+    field: "method",
+    type: "nominal" as const,
+    legend: { ...legend, symbolOpacity: 1, symbolStrokeWidth: 2 },
+    scale: fewSeries,
+  };
   return toSvg({
     data: { values },
     facet: { column: { field: "metric", type: "nominal", title: null, header: { labelLimit: 0 } } },
