@@ -1,5 +1,5 @@
 /**
- * The short learning run (about 2 minutes) on the invisible-difficulty mix: a small model warmed up
+ * The short learning run (about 2.5 minutes) on the invisible-difficulty mix: a small model warmed up
  * on carry-free sums (with <|offload|> placed at random steps, whatever the difficulty) meets carries
  * and products in GAPG, with llama.cpp rollouts at temperature 1. Learning must show: the offload
  * decision moves onto the prompts the local model fails (AUC of the offload score for "local fails"
@@ -90,9 +90,9 @@ describe("GAPG short run", () => {
       const before = await outcomes(policy, task, oracle, probe, 64);
       await trainGapg(policy, task, oracle, train, {
         ...DEFAULT_GAPG,
-        steps: 30,
+        steps: 20,
         promptsPerBatch: 16,
-        lr: 1e-4,
+        lr: 2e-4,
         seed: 11,
       });
       const after = await outcomes(policy, task, oracle, probe, 64);
@@ -112,10 +112,11 @@ describe("GAPG short run", () => {
       );
 
       // Measured (the run is deterministic: seeded data, tfjs, lockstep llama.cpp sampling): AUC
-      // 0.569 -> 0.856, carry-free accuracy 1.00 -> 1.00 (0.603 -> 0.719 before the warm-up's
-      // learning rate rose over its first steps). The bars leave margin under that.
-      expect(failureAuc(after)).toBeGreaterThan(failureAuc(before) + 0.15);
-      expect(failureAuc(after)).toBeGreaterThan(0.75);
+      // 0.666 -> 0.942 after 20 GAPG steps at lr 2e-4, carry-free accuracy 1.00 -> 1.00 (at lr 1e-4:
+      // 0.863 after 20 steps; 300 warm-up steps and 20 GAPG steps at 1e-4: 0.633 -> 0.739). The bars
+      // leave margin under that.
+      expect(failureAuc(after)).toBeGreaterThan(failureAuc(before) + 0.2);
+      expect(failureAuc(after)).toBeGreaterThan(0.85);
       expect(carryFreeAccuracy(after)).toBeGreaterThanOrEqual(carryFreeAccuracy(before) - 0.05);
 
       // The decision rule: decode with bias b at every position, as the app's engine does, and compare
