@@ -7,9 +7,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CloudOracle } from "../cloud/oracle";
 import { policyExportModel } from "../export/export-model";
-import { useBackend } from "../model/backend";
+import { tf, useBackend } from "../model/backend";
 import { PRESETS, type Qwen2Config } from "../model/config";
-import { initLora, mergeLora } from "../model/lora";
+import { initLora, mergedWeight } from "../model/lora";
 import { initParams } from "../model/qwen2";
 import type { GroupSampleOptions, Sampler, SamplerModel } from "../rollout/sampler";
 import { workedSolution } from "../tasks/arithmetic";
@@ -188,11 +188,11 @@ describe("GAPG trainer wiring", () => {
     // The export merges W + scale * B @ A as it reads each adapted weight.
     const q = "model.layers.0.self_attn.q_proj.weight";
     const exported = policyExportModel(policy.config, policy.params, policy.tokenizer, policy.adapters);
-    const merged = mergeLora(policy.params, policy.adapters!);
-    expect(Array.from(await exported.weights.read(q))).toEqual(Array.from(merged.get(q)!.dataSync()));
+    const merged = tf.tidy(() => mergedWeight(policy.params.get(q)!, policy.adapters!.update(q)!));
+    expect(Array.from(await exported.weights.read(q))).toEqual(Array.from(merged.dataSync()));
+    merged.dispose();
     expect(
       changed([Array.from(await exported.weights.read(q))], [frozen[[...policy.params.keys()].indexOf(q)]!]),
     ).toBe(true);
-    for (const [name, v] of merged) if (v !== policy.params.get(name)) v.dispose();
   });
 });

@@ -117,18 +117,3 @@ export function initLora(c: Qwen2Config, params: Params, lora: LoraConfig, seed:
 /** W + scale * B @ A for one adapted weight (inside the caller's tidy). */
 export const mergedWeight = (w: tf.Tensor, u: LowRankUpdate): tf.Tensor =>
   tf.add(w, tf.mul(tf.matMul(u.b, u.a), u.scale));
-
-/**
- * The base weights with the adapters folded in (W + scale * B @ A), e.g. for the exporters. Adapted
- * weights are new variables for the caller to dispose; the others are the base's own.
- */
-export function mergeLora(params: Params, lora: LoraParams): Params {
-  const missing = lora.weights.filter((w) => !params.has(w));
-  if (missing.length > 0) throw new Error(`LoRA merge: the base model has no ${missing.join(", ")}.`);
-  const merged: Params = new Map();
-  for (const [name, w] of params) {
-    const u = lora.update(name);
-    merged.set(name, u ? tf.tidy(() => tf.variable(mergedWeight(w, u), w.trainable)) : w);
-  }
-  return merged;
-}
