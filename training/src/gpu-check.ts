@@ -13,8 +13,10 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadParams, openHfCheckpoint } from "./checkpoint/hf-folder";
 import { cliOracle } from "./cloud/cli-oracle";
+import { parameterCount } from "./export/export-model";
 import { fixtureTokenizer, writeHfFixture } from "./fixtures/hf-checkpoint";
-import { CHECKPOINT_GAPG, trainCheckpoint } from "./gapg/train-checkpoint";
+import { Policy } from "./gapg/policy";
+import { CHECKPOINT_GAPG, DEFAULT_LORA, trainCheckpoint } from "./gapg/train-checkpoint";
 import { AdamW, DEFAULT_ADAMW } from "./model/adamw";
 import { type BackendName, tf, useBackend } from "./model/backend";
 import { PRESETS, type Qwen2Config } from "./model/config";
@@ -93,11 +95,6 @@ if (!values.base) {
   });
 }
 const checkpointSeconds = seconds();
-const LORA = {
-  rank: 16,
-  alpha: 32,
-  targets: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"],
-};
 const described = await describeCheckpoint(base);
 const { oracle, stop } = await cliOracle(join(work, "cloud-cache"));
 const sampler = await LlamaCppSampler.create(prompts * group);
@@ -108,7 +105,7 @@ try {
       task: "arithmetic",
       examples: generateSumMix(10 * prompts + 16, 7),
       validationPrompts: 8,
-      lora: LORA,
+      lora: DEFAULT_LORA,
       // No filter: a random model answers nothing, and GAPG keeps no group then; the cost is the same.
       gapg: {
         ...CHECKPOINT_GAPG,
@@ -129,10 +126,10 @@ try {
     },
     oracle,
   );
-  memory.stop();
   const sum = (f: (l: (typeof result.logs)[number]) => number) => result.logs.reduce((n, l) => n + f(l), 0);
   const { layers, parameters } = described;
   const learner = await timeLearnerUpdate(base);
+  memory.stop();
   const report = {
     backend,
     shape,
@@ -163,7 +160,7 @@ async function describeCheckpoint(dir: string): Promise<{ layers: number; parame
   await ckpt.weights.close();
   return {
     layers: ckpt.model.config.numLayers,
-    parameters: ckpt.weights.tensors.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0),
+    parameters: parameterCount(ckpt.weights),
   };
 }
 
@@ -177,11 +174,10 @@ async function timeLearnerUpdate(dir: string): Promise<{ seconds: number; tokens
   const params = await loadParams(ckpt);
   await ckpt.weights.close();
   const c = ckpt.model.config;
-  const adapters = initLora(c, params, LORA, 1);
+  const adapters = initLora(c, params, DEFAULT_LORA, 1);
   const optimizer = new AdamW(adapters.variables, { ...DEFAULT_ADAMW, lr: CHECKPOINT_GAPG.lr });
-  const prompt = ckpt.tokenizer.encode(
-    "<|im_start|>user\nWhat is 352 + 146?<|im_end|>\n<|im_start|>assistant\n",
-  );
+  // A prompt as training formats it (task instructions in ChatML).
+  const prompt = new Policy(c, params, ckpt.tokenizer).promptIds(generateSumMix(1, 7)[0]!);
   const sequences = Array.from({ length: prompts * group }, (_, k) => ({
     prompt,
     completion: Array.from({ length: maxNewTokens }, (_, t) => (k * 131 + t * 17) % c.vocabSize),

@@ -15,6 +15,7 @@ import { saveLora } from "../checkpoint/peft-adapter";
 import type { CloudOracle } from "../cloud/oracle";
 import { budgetThreshold, offloadScore } from "../eval/decision";
 import { outcomesWithProgress, type PromptOutcome } from "../eval/outcomes";
+import { systemResult } from "../eval/system-result";
 import { type ExportModel, policyExportModel } from "../export/export-model";
 import { writeGgufFile } from "../export/gguf";
 import { modelToGguf } from "../export/gguf-model";
@@ -22,7 +23,7 @@ import { exportHfSafetensors } from "../export/hf-safetensors";
 import { exportMlc } from "../export/mlc/export";
 import { matchingLibrary } from "../export/mlc/model-record";
 import type { ModelCard } from "../export/model-card";
-import { initLora, type LoraConfig, type LoraParams } from "../model/lora";
+import { initLora, LORA_TARGETS, type LoraConfig, type LoraParams } from "../model/lora";
 import type { Params } from "../model/qwen2";
 import { progressBar } from "../report/progress-bar";
 import type { Sampler } from "../rollout/sampler";
@@ -44,11 +45,7 @@ export const CHECKPOINT_GAPG: GapgConfig = {
   microBatch: 8,
 };
 
-export const DEFAULT_LORA: LoraConfig = {
-  rank: 16,
-  alpha: 32,
-  targets: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"],
-};
+export const DEFAULT_LORA: LoraConfig = { rank: 16, alpha: 32, targets: LORA_TARGETS };
 
 export interface CheckpointRunOptions {
   /** The Hugging Face folder of the instruct checkpoint. */
@@ -80,17 +77,20 @@ export interface CheckpointRunResult {
   files: string[];
 }
 
-/** System accuracy, cloud rate and local accuracy when offloading wherever score + bias > 0. */
-export function evaluateAtBias(outcomes: readonly PromptOutcome[], bias: number) {
-  const cloud = outcomes.filter((o) => offloadScore(o) + bias > 0);
-  const local = outcomes.filter((o) => offloadScore(o) + bias <= 0);
+/** The card's evaluation: the system's result when offloading wherever score + bias > 0. */
+function evaluateAtBias(
+  outcomes: readonly PromptOutcome[],
+  bias: number,
+): ModelCard["provenance"]["evaluation"] {
+  const r = systemResult(
+    outcomes,
+    outcomes.map((o) => offloadScore(o) + bias > 0),
+  );
   return {
-    testPrompts: outcomes.length,
-    systemAccuracy:
-      (cloud.filter((o) => o.cloudCorrect).length + local.filter((o) => o.localCorrect).length) /
-      Math.max(1, outcomes.length),
-    cloudRate: cloud.length / Math.max(1, outcomes.length),
-    localAccuracy: local.filter((o) => o.localCorrect).length / Math.max(1, local.length),
+    testPrompts: r.n,
+    systemAccuracy: r.systemAccuracy,
+    cloudRate: r.cloudRate,
+    localAccuracy: r.localAccuracy,
   };
 }
 

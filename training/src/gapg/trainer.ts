@@ -141,12 +141,12 @@ export async function trainGapg(
   });
   // The reference for the KL penalty: the weights as they are when training starts (with adapters,
   // the frozen base itself).
-  const copyReference = config.klCoef > 0 && !policy.adapters;
-  const reference = copyReference
-    ? new Map([...policy.params].map(([k, v]) => [k, tf.variable(v.clone(), false, `reference/${k}`)]))
-    : config.klCoef > 0
-      ? policy.params
-      : undefined;
+  const reference =
+    config.klCoef === 0
+      ? undefined
+      : policy.adapters
+        ? policy.params
+        : new Map([...policy.params].map(([k, v]) => [k, tf.variable(v.clone(), false, `reference/${k}`)]));
   const advantageMode: AdvantageMode = config.method === "collab-aware" ? "grpo" : "gapg";
   let logs: StepLog[] = [];
   let cursor = 0;
@@ -305,7 +305,7 @@ export async function trainGapg(
       });
     await tf.nextFrame();
   }
-  if (copyReference) for (const v of reference!.values()) v.dispose();
+  if (reference !== policy.params) for (const v of reference?.values() ?? []) v.dispose();
   return logs;
 }
 
