@@ -177,7 +177,7 @@ async function timeLearnerUpdate(dir: string): Promise<{ seconds: number; tokens
   const adapters = initLora(c, params, DEFAULT_LORA, 1);
   const optimizer = new AdamW(adapters.variables, { ...DEFAULT_ADAMW, lr: CHECKPOINT_GAPG.lr });
   // A prompt as training formats it (task instructions in ChatML).
-  const prompt = new Policy(c, params, ckpt.tokenizer).promptIds(generateSumMix(1, 7)[0]!);
+  const prompt = new Policy(c, params, ckpt.tokenizer, adapters).promptIds(generateSumMix(1, 7)[0]!);
   const sequences = Array.from({ length: prompts * group }, (_, k) => ({
     prompt,
     completion: Array.from({ length: maxNewTokens }, (_, t) => (k * 131 + t * 17) % c.vocabSize),

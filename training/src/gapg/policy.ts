@@ -47,6 +47,8 @@ export class Policy {
     readonly tokenizer: BpeTokenizer,
     readonly adapters?: LoraParams,
   ) {
+    // Frozen also tells the model to look the embedding up by gather rather than a one-hot product.
+    if (adapters) for (const v of params.values()) v.trainable = false;
     const id = (t: string) => {
       const i = tokenizer.idOf(t);
       if (i === undefined) throw new Error(`The tokenizer has no ${t} token.`);

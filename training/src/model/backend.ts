@@ -14,43 +14,131 @@ import type { KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
 
 export type BackendName = "wasm" | "cpu" | "webgpu";
 
-let patched = false;
+/** Sizes, in elements, at which the patched wasm BatchMatMul changes how it multiplies. */
+export interface MatMulLimits {
+  /**
+   * A right operand above this (a real vocabulary's tied embedding: 545 MB for Qwen2.5-0.5B) is
+   * multiplied in row chunks of at most `chunkElements`: transposing or packing it whole would need
+   * another copy of it beside the weights in the 4 GiB heap.
+   */
+  chunkAbove: number;
+  chunkElements: number;
+  /**
+   * A weight above this, multiplied without transposes (every frozen weight in a backward pass), is
+   * copied first: XNNPACK packs the right operand and the wasm backend caches that packed copy for the
+   * operand's lifetime, which for a 0.5B model's frozen weights doubles them past the heap.
+   */
+  uncachedAbove: number;
+}
 
-export function patchWasmBatchMatMul(): void {
-  if (patched) return;
-  const original = tf.getKernel("BatchMatMul", "wasm");
-  const transpose = tf.getKernel("Transpose", "wasm");
-  if (!original || !transpose)
-    throw new Error("The wasm backend has no BatchMatMul/Transpose kernel to patch.");
+export const DEFAULT_MATMUL_LIMITS: MatMulLimits = {
+  chunkAbove: 2 ** 25,
+  chunkElements: 2 ** 22,
+  uncachedAbove: 2 ** 18,
+};
+
+let originalBatchMatMul: KernelFunc | undefined;
+
+/** Re-registers wasm's BatchMatMul with explicit transposes, chunking and uncached weights (idempotent). */
+export function patchWasmBatchMatMul(limits: MatMulLimits = DEFAULT_MATMUL_LIMITS): void {
+  const config = tf.getKernel("BatchMatMul", "wasm");
+  if (!config) throw new Error("The wasm backend has no BatchMatMul kernel to patch.");
+  originalBatchMatMul ??= config.kernelFunc;
+  const original = originalBatchMatMul;
   const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
-    const temps: TensorInfo[] = [];
+    const kernel = (name: string, kernelInputs: unknown, kernelAttrs: unknown = {}) => {
+      const k = tf.getKernel(name, "wasm");
+      if (!k) throw new Error(`The wasm backend has no ${name} kernel.`);
+      return k.kernelFunc({
+        inputs: kernelInputs as Parameters<KernelFunc>[0]["inputs"],
+        backend,
+        attrs: kernelAttrs as Parameters<KernelFunc>[0]["attrs"],
+      }) as TensorInfo;
+    };
+    const free = (x: TensorInfo) => (backend as tf.KernelBackend).disposeData(x.dataId);
+    const size = (x: TensorInfo) => x.shape.reduce((n, d) => n * d, 1);
+    // The op passes operands of any rank >= 2: leading dimensions are batch, the last two the matrix.
+    const batch = (x: TensorInfo) => x.shape.slice(0, -2).reduce((n, d) => n * d, 1);
+    const rowAxis = (x: TensorInfo) => x.shape.length - 2;
+    const columnAxis = (x: TensorInfo) => x.shape.length - 1;
     const swapLast = (x: TensorInfo): TensorInfo => {
       const perm = x.shape.map((_, i) => i);
       const n = perm.length;
       [perm[n - 2], perm[n - 1]] = [perm[n - 1]!, perm[n - 2]!];
-      const out = transpose.kernelFunc({ inputs: { x }, backend, attrs: { perm } }) as TensorInfo;
-      temps.push(out);
-      return out;
+      return kernel("Transpose", { x }, { perm });
+    };
+    const slice = (x: TensorInfo, axis: number, start: number, length: number) =>
+      kernel(
+        "Slice",
+        { x },
+        {
+          begin: x.shape.map((_, i) => (i === axis ? start : 0)),
+          size: x.shape.map((d, i) => (i === axis ? length : d)),
+        },
+      );
+
+    // Multiplies a by b; `bIsCallers`: b is the caller's tensor, not a temporary.
+    const multiply = (
+      a: TensorInfo,
+      b: TensorInfo,
+      ta: boolean,
+      tb: boolean,
+      bIsCallers: boolean,
+    ): TensorInfo => {
+      if (ta) {
+        const swapped = swapLast(a);
+        const out = multiply(swapped, b, false, tb, bIsCallers);
+        free(swapped);
+        return out;
+      }
+      if (size(b) > limits.chunkAbove && batch(b) === 1) {
+        // tb: b is [N, K], its rows are output columns; else b is [K, N], its rows the shared dimension.
+        const height = b.shape[rowAxis(b)]!;
+        const rows = Math.max(1, Math.floor(limits.chunkElements / b.shape[columnAxis(b)]!));
+        const parts: TensorInfo[] = [];
+        for (let r = 0; r < height; r += rows) {
+          const n = Math.min(rows, height - r);
+          const bChunk = slice(b, rowAxis(b), r, n);
+          const aChunk = tb ? a : slice(a, columnAxis(a), r, n);
+          parts.push(multiply(aChunk, bChunk, false, tb, false));
+          free(bChunk);
+          if (aChunk !== a) free(aChunk);
+        }
+        if (tb) {
+          const out = kernel("Concat", parts, { axis: columnAxis(a) });
+          parts.forEach(free);
+          return out;
+        }
+        return parts.reduce((sum, part) => {
+          const next = kernel("Add", { a: sum, b: part });
+          free(sum);
+          free(part);
+          return next;
+        });
+      }
+      if (tb) {
+        const swapped = swapLast(b);
+        const out = multiply(a, swapped, false, false, false);
+        free(swapped);
+        return out;
+      }
+      if (bIsCallers && size(b) > limits.uncachedAbove && batch(a) === 1 && batch(b) === 1) {
+        const copy = kernel("Identity", { x: b });
+        const out = multiply(a, copy, false, false, false);
+        free(copy);
+        return out;
+      }
+      return original({
+        inputs: { ...inputs, a, b },
+        backend,
+        attrs: { ...attrs, transposeA: false, transposeB: false },
+      }) as TensorInfo;
     };
     const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
-    // A huge operand (a real vocabulary's tied output embedding: 545 MB for Qwen2.5-0.5B) keeps the
-    // slow transposed path: a transposed copy per call would not fit beside the weights in 4 GiB.
-    const swap = (x: TensorInfo, flag: boolean) => flag && x.shape.reduce((n, d) => n * d, 1) <= 2 ** 25;
-    const swapA = swap(inputs.a!, transposeA);
-    const swapB = swap(inputs.b!, transposeB);
-    const a = swapA ? swapLast(inputs.a!) : inputs.a!;
-    const b = swapB ? swapLast(inputs.b!) : inputs.b!;
-    const out = original.kernelFunc({
-      inputs: { ...inputs, a, b },
-      backend,
-      attrs: { ...attrs, transposeA: transposeA && !swapA, transposeB: transposeB && !swapB },
-    });
-    for (const t of temps) (backend as tf.KernelBackend).disposeData(t.dataId);
-    return out;
+    return multiply(inputs.a!, inputs.b!, transposeA, transposeB, true);
   };
   tf.unregisterKernel("BatchMatMul", "wasm");
-  tf.registerKernel({ ...original, kernelFunc });
-  patched = true;
+  tf.registerKernel({ ...config, kernelFunc });
 }
 
 let navigatorGpu: Promise<GPU> | undefined;

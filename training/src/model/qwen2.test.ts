@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { tf, useBackend } from "./backend";
 import { PRESETS, type Qwen2Config } from "./config";
 import { disposeCache, forward, initParams, parameterShapes, sequenceLogProbs } from "./qwen2";
+import { maxAbsDiff } from "./test-helpers";
 
 const small: Qwen2Config = {
   ...PRESETS.tiny,
@@ -63,6 +64,16 @@ describe("Qwen2 model", () => {
       const worst = Math.max(...values.map((v, i) => Math.abs(v - other[i]!)));
       expect(worst / scale, name).toBeLessThan(1e-3);
     }
+  });
+
+  it("looks a frozen embedding (LoRA's base) up by gather, with the one-hot product's logits", async () => {
+    await useBackend("wasm");
+    const params = initParams(small, 5);
+    const input = tf.tensor2d(ids, [2, 6], "int32");
+    const trained = forward(small, params, input).logits.dataSync();
+    params.get("model.embed_tokens.weight")!.trainable = false;
+    const frozen = forward(small, params, input).logits.dataSync();
+    expect(maxAbsDiff(frozen, trained)).toBeLessThan(1e-6);
   });
 
   it("decodes incrementally with the KV cache exactly as a full forward pass", async () => {

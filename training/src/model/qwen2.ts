@@ -12,6 +12,7 @@
  */
 
 import { tf } from "./backend";
+import { chunkedTargetLogProbs } from "./chunked-log-probs";
 import { headDim, type Qwen2Config, validateConfig } from "./config";
 import { llama3FrequencyFactors } from "./rope-scaling";
 
@@ -148,16 +149,33 @@ export function forward(
   cache?: KvCache,
   adapters?: Adapters,
 ): { logits: tf.Tensor3D; cache: KvCache } {
+  const stack = decoderStack(c, params, ids, cache, adapters);
+  return { logits: linear(stack.hidden, outputHead(c, params)) as tf.Tensor3D, cache: stack.cache };
+}
+
+const outputHead = (c: Qwen2Config, params: Params) =>
+  p(params, c.tieEmbeddings ? "model.embed_tokens.weight" : "lm_head.weight");
+
+/** The final-normed hidden states [B, T, H] the output head reads, and the updated cache (as forward). */
+function decoderStack(
+  c: Qwen2Config,
+  params: Params,
+  ids: tf.Tensor2D,
+  cache?: KvCache,
+  adapters?: Adapters,
+): { hidden: tf.Tensor3D; cache: KvCache } {
   const [batch, length] = ids.shape;
   const hd = headDim(c);
   const groups = c.numHeads / c.numKvHeads;
   const offset = cache?.length ?? 0;
   const embed = p(params, "model.embed_tokens.weight");
-  let x: tf.Tensor = tf.reshape(tf.matMul(tf.oneHot(tf.reshape(ids, [-1]), c.vocabSize), embed), [
-    batch,
-    length,
-    c.hiddenSize,
-  ]);
+  const flatIds = tf.reshape(ids, [-1]);
+  // A trained embedding is looked up by a one-hot product (its gradient is a plain matmul); a frozen one
+  // (under LoRA) by gather: a real vocabulary's product costs 2 x 152k x 896 FLOP per token.
+  const rows = embed.trainable
+    ? tf.matMul(tf.oneHot(flatIds, c.vocabSize), embed)
+    : tf.gather(embed, flatIds);
+  let x: tf.Tensor = tf.reshape(rows, [batch, length, c.hiddenSize]);
   const { cos, sin } = ropeTables(c, offset, length);
   const total = offset + length;
   // Causal mask over [groups x length, total]: query t (of each head in a group) sees keys up to offset + t.
@@ -209,16 +227,17 @@ export function forward(
     const up = project(m, layerName(i, "mlp.up_proj.weight"));
     x = tf.add(x, project(tf.mul(tf.mul(gate, tf.sigmoid(gate)), up), layerName(i, "mlp.down_proj.weight")));
   }
-  x = rmsNorm(x, p(params, "model.norm.weight"), c.rmsNormEps);
-  const head = c.tieEmbeddings ? embed : p(params, "lm_head.weight");
-  const logits = linear(x, head) as tf.Tensor3D;
-  return { logits, cache: { keys, values, length: total } };
+  const hidden = rmsNorm(x, p(params, "model.norm.weight"), c.rmsNormEps) as tf.Tensor3D;
+  return { hidden, cache: { keys, values, length: total } };
 }
 
 export function disposeCache(cache: KvCache | undefined): void {
   if (!cache) return;
   for (const t of [...cache.keys, ...cache.values]) t.dispose();
 }
+
+/** Logits (elements) above which tokenLogProbs goes through the head in chunks (64 MB in f32). */
+const LOGITS_IN_ONE_PIECE = 2 ** 24;
 
 /** Log-probability of each of `targets` [B, T] under the model at a sampling temperature: [B, T]. */
 export function tokenLogProbs(
@@ -229,7 +248,20 @@ export function tokenLogProbs(
   adapters?: Adapters,
   temperature = 1,
 ): tf.Tensor2D {
-  const { logits } = forward(c, params, ids, undefined, adapters);
+  const { hidden } = decoderStack(c, params, ids, undefined, adapters);
+  const head = outputHead(c, params);
+  const [batch, length] = ids.shape;
+  if (batch * length * c.vocabSize > LOGITS_IN_ONE_PIECE) {
+    const flat = chunkedTargetLogProbs(
+      tf.reshape(hidden, [-1, c.hiddenSize]),
+      head,
+      tf.reshape(targets, [-1]),
+      temperature,
+      Math.max(1, Math.floor(LOGITS_IN_ONE_PIECE / c.vocabSize)),
+    );
+    return tf.reshape(flat, [batch, length]);
+  }
+  const logits = linear(hidden, head);
   const logProbs = tf.logSoftmax(temperature === 1 ? logits : tf.div(logits, temperature));
   return tf.sum(tf.mul(logProbs, tf.oneHot(targets, c.vocabSize)), -1) as tf.Tensor2D;
 }
