@@ -15,7 +15,7 @@ import { join } from "node:path";
 import type { Llama } from "node-llama-cpp";
 import { writePolicyGguf } from "../src/export/gguf-model";
 import { AdamW, DEFAULT_ADAMW } from "../src/model/adamw";
-import { patchWasmBatchMatMul, tf } from "../src/model/backend";
+import { patchWasmKernels, tf } from "../src/model/backend";
 import { PRESETS, type Qwen2Config } from "../src/model/config";
 import { packBatch, supervisedLoss } from "../src/model/policy-loss";
 import { initParams, type Params } from "../src/model/qwen2";
@@ -179,7 +179,7 @@ async function llamaCppRollouts(
 await tf.setBackend("wasm");
 await tf.ready();
 const unpatched = await stepSeconds(3);
-patchWasmBatchMatMul();
+patchWasmKernels();
 const patched = await stepSeconds(10);
 const rollout = rolloutModel();
 const sampling = await tfjsSamplingTokensPerSecond(rollout);

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { DEFAULT_MATMUL_LIMITS, patchWasmBatchMatMul, tf, useBackend } from "./backend";
+import { DEFAULT_MATMUL_LIMITS, patchWasmKernels, tf, useBackend } from "./backend";
 import { maxAbsDiff } from "./test-helpers";
 
 // Limits small enough that these shapes take every path a 0.5B model's tensors take at the real limits.
@@ -17,8 +17,8 @@ function productAndGrads(ta: boolean, tb: boolean, m: number, k: number, n: numb
   });
 }
 
-describe("the patched wasm BatchMatMul", () => {
-  afterAll(() => patchWasmBatchMatMul(DEFAULT_MATMUL_LIMITS));
+describe("the patched wasm kernels (BatchMatMul, Identity)", () => {
+  afterAll(() => patchWasmKernels(DEFAULT_MATMUL_LIMITS));
 
   // B has 45 x 7 = 315 elements, above chunkAbove: chunks of 10 rows of 7 (the last one 5) or of 1 row
   // of 45; A (135) and the gradients' operands are above uncachedAbove, so they are copied.
@@ -33,7 +33,7 @@ describe("the patched wasm BatchMatMul", () => {
       const big = productAndGrads(ta, tb, 3, 45, 7);
       const small = productAndGrads(ta, tb, 3, 5, 7);
       await useBackend("wasm");
-      patchWasmBatchMatMul(SMALL_LIMITS);
+      patchWasmKernels(SMALL_LIMITS);
       const [bigWasm, smallWasm] = [productAndGrads(ta, tb, 3, 45, 7), productAndGrads(ta, tb, 3, 5, 7)];
       for (const [cpu, wasm] of [
         [big, bigWasm],
@@ -42,9 +42,20 @@ describe("the patched wasm BatchMatMul", () => {
         for (let i = 0; i < 3; i++) expect(maxAbsDiff(wasm[i]!, cpu[i]!)).toBeLessThan(1e-4);
     });
 
+  it("lets clones (what a backward pass saves) share their tensor's data", async () => {
+    await useBackend("wasm");
+    const x = tf.tensor1d([1, 2, 3]);
+    const dataIds = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+    const copy = tf.clone(x);
+    expect((tf.backend() as unknown as { numDataIds(): number }).numDataIds()).toBe(dataIds);
+    x.dispose();
+    expect(Array.from(copy.dataSync())).toEqual([1, 2, 3]);
+    copy.dispose();
+  });
+
   it("frees every temporary it makes", async () => {
     await useBackend("wasm");
-    patchWasmBatchMatMul(SMALL_LIMITS);
+    patchWasmKernels(SMALL_LIMITS);
     const before = tf.memory().numTensors;
     const dataIds = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
     productAndGrads(false, false, 3, 45, 7);

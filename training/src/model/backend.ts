@@ -4,7 +4,9 @@
  * for; it needs a GPU or a software Vulkan driver, and only async reads (data(), array()) work there.
  * On wasm, BatchMatMul with a transpose flag set is ~10x slower than without, and every backward
  * matmul sets one; re-registering the kernel to transpose explicitly first gives identical results
- * several times faster.
+ * several times faster. Identity is re-registered to share its input's data, as on the other backends:
+ * wasm's copies, and the engine clones every tensor a backward pass saves, so a forward pass kept two
+ * copies of its activations.
  */
 
 // The union package registers every op's gradient (tfjs-core alone registers none) and the cpu backend.
@@ -37,19 +39,30 @@ export const DEFAULT_MATMUL_LIMITS: MatMulLimits = {
   uncachedAbove: 2 ** 18,
 };
 
-let originalBatchMatMul: KernelFunc | undefined;
+/** wasm's own kernels, as registered before patchWasmKernels replaced them. */
+const originalKernels = new Map<string, KernelFunc>();
 
-/** Re-registers wasm's BatchMatMul with explicit transposes, chunking and uncached weights (idempotent). */
-export function patchWasmBatchMatMul(limits: MatMulLimits = DEFAULT_MATMUL_LIMITS): void {
-  const config = tf.getKernel("BatchMatMul", "wasm");
-  if (!config) throw new Error("The wasm backend has no BatchMatMul kernel to patch.");
-  originalBatchMatMul ??= config.kernelFunc;
-  const original = originalBatchMatMul;
-  const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
+function replaceWasmKernel(name: string, replace: (original: KernelFunc) => KernelFunc): void {
+  const config = tf.getKernel(name, "wasm");
+  if (!config) throw new Error(`The wasm backend has no ${name} kernel to patch.`);
+  if (!originalKernels.has(name)) originalKernels.set(name, config.kernelFunc);
+  tf.unregisterKernel(name, "wasm");
+  tf.registerKernel({ ...config, kernelFunc: replace(originalKernels.get(name)!) });
+}
+
+/** Re-registers wasm's Identity (shared data) and BatchMatMul (explicit transposes, chunks, uncached weights). */
+export function patchWasmKernels(limits: MatMulLimits = DEFAULT_MATMUL_LIMITS): void {
+  replaceWasmKernel("Identity", () => ({ inputs, backend }) => {
+    const x = inputs.x!;
+    (backend as tf.KernelBackend & { incRef(dataId: object): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  });
+  const copyKernel = originalKernels.get("Identity")!;
+  replaceWasmKernel("BatchMatMul", (original) => ({ inputs, backend, attrs }) => {
     const kernel = (name: string, kernelInputs: unknown, kernelAttrs: unknown = {}) => {
-      const k = tf.getKernel(name, "wasm");
+      const k = name === "Identity" ? copyKernel : tf.getKernel(name, "wasm")?.kernelFunc;
       if (!k) throw new Error(`The wasm backend has no ${name} kernel.`);
-      return k.kernelFunc({
+      return k({
         inputs: kernelInputs as Parameters<KernelFunc>[0]["inputs"],
         backend,
         attrs: kernelAttrs as Parameters<KernelFunc>[0]["attrs"],
@@ -136,9 +149,7 @@ export function patchWasmBatchMatMul(limits: MatMulLimits = DEFAULT_MATMUL_LIMIT
     };
     const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
     return multiply(inputs.a!, inputs.b!, transposeA, transposeB, true);
-  };
-  tf.unregisterKernel("BatchMatMul", "wasm");
-  tf.registerKernel({ ...config, kernelFunc });
+  });
 }
 
 let navigatorGpu: Promise<GPU> | undefined;
@@ -182,11 +193,11 @@ export async function webgpuAdapterInfo(): Promise<WebGpuAdapterInfo> {
   }
 }
 
-export async function useBackend(name: BackendName, options: { patchMatMul?: boolean } = {}): Promise<void> {
+export async function useBackend(name: BackendName): Promise<void> {
   if (name === "webgpu") await loadWebgpuBackend();
   if (!(await tf.setBackend(name))) throw new Error(`The TensorFlow.js ${name} backend could not start.`);
   await tf.ready();
-  if (name === "wasm" && options.patchMatMul !== false) patchWasmBatchMatMul();
+  if (name === "wasm") patchWasmKernels();
 }
 
 async function loadWebgpuBackend(): Promise<void> {

@@ -14,6 +14,7 @@
 import { tf } from "./backend";
 import { chunkedTargetLogProbs } from "./chunked-log-probs";
 import { headDim, type Qwen2Config, validateConfig } from "./config";
+import { recomputedInBackward } from "./recompute";
 import { llama3FrequencyFactors } from "./rope-scaling";
 
 export type Params = Map<string, tf.Variable>;
@@ -156,13 +157,19 @@ export function forward(
 const outputHead = (c: Qwen2Config, params: Params) =>
   p(params, c.tieEmbeddings ? "model.embed_tokens.weight" : "lm_head.weight");
 
-/** The final-normed hidden states [B, T, H] the output head reads, and the updated cache (as forward). */
+/**
+ * The final-normed hidden states [B, T, H] the output head reads, and the updated cache (as forward).
+ * With `recompute` and a frozen base, each layer keeps only its input for the backward pass and runs
+ * again there (gradient checkpointing; the cache is then left empty): tfjs keeps ~10 MB of
+ * activations per token through a 0.5B model's 24 layers, which a LoRA update on wasm cannot hold.
+ */
 function decoderStack(
   c: Qwen2Config,
   params: Params,
   ids: tf.Tensor2D,
   cache?: KvCache,
   adapters?: Adapters,
+  recompute = false,
 ): { hidden: tf.Tensor3D; cache: KvCache } {
   const [batch, length] = ids.shape;
   const hd = headDim(c);
@@ -182,19 +189,20 @@ function decoderStack(
   const maskData = new Float32Array(groups * length * total);
   for (let r = 0; r < groups * length; r++)
     for (let k = offset + (r % length) + 1; k < total; k++) maskData[r * total + k] = -1e9;
-  const mask = tf.tensor2d(maskData, [groups * length, total]);
+  const tables = [cos, sin, tf.tensor2d(maskData, [groups * length, total])];
   const keys: tf.Tensor[] = [];
   const values: tf.Tensor[] = [];
   const heads = (y: tf.Tensor, n: number) =>
     tf.transpose(tf.reshape(y, [batch, length, n, hd]), [0, 2, 1, 3]);
-  // An adapter adds scale * (x A^T) B^T: two thin matmuls instead of materialising W + scale * B A.
-  const project = (x: tf.Tensor, name: string, bias?: tf.Tensor) => {
-    const y = linear(x, p(params, name), bias);
-    const u = adapters?.update(name);
-    return u ? tf.add(y, tf.mul(linear(linear(x, u.a), u.b), u.scale)) : y;
-  };
 
-  for (let i = 0; i < c.numLayers; i++) {
+  const layer = (i: number, x: tf.Tensor, updates: Adapters | undefined, tables: readonly tf.Tensor[]) => {
+    const [cos, sin, mask] = tables as [tf.Tensor, tf.Tensor, tf.Tensor];
+    // An adapter adds scale * (x A^T) B^T: two thin matmuls instead of materialising W + scale * B A.
+    const project = (x: tf.Tensor, name: string, bias?: tf.Tensor) => {
+      const y = linear(x, p(params, name), bias);
+      const u = updates?.update(name);
+      return u ? tf.add(y, tf.mul(linear(linear(x, u.a), u.b), u.scale)) : y;
+    };
     const bias = (proj: string) =>
       c.qkvBias ? p(params, layerName(i, `self_attn.${proj}.bias`)) : undefined;
     const h = rmsNorm(x, p(params, layerName(i, "input_layernorm.weight")), c.rmsNormEps);
@@ -213,23 +221,67 @@ function decoderStack(
       k = tf.concat([cache.keys[i]!, k], 2);
       v = tf.concat([cache.values[i]!, v], 2);
     }
-    keys.push(k);
-    values.push(v);
     // Query head j uses kv head floor(j / groups) (Hugging Face's repeat_kv): [B, kv, groups x T, hd].
     const grouped = tf.reshape(q, [batch, c.numKvHeads, groups * length, hd]);
     const scores = tf.add(tf.div(tf.matMul(grouped, k, false, true), Math.sqrt(hd)), mask);
     const attended = tf.reshape(tf.matMul(tf.softmax(scores), v), [batch, c.numHeads, length, hd]);
     const merged = tf.reshape(tf.transpose(attended, [0, 2, 1, 3]), [batch, length, c.numHeads * hd]);
-    x = tf.add(x, project(merged, layerName(i, "self_attn.o_proj.weight")));
+    let out = tf.add(x, project(merged, layerName(i, "self_attn.o_proj.weight")));
 
-    const m = rmsNorm(x, p(params, layerName(i, "post_attention_layernorm.weight")), c.rmsNormEps);
+    const m = rmsNorm(out, p(params, layerName(i, "post_attention_layernorm.weight")), c.rmsNormEps);
     const gate = project(m, layerName(i, "mlp.gate_proj.weight"));
     const up = project(m, layerName(i, "mlp.up_proj.weight"));
-    x = tf.add(x, project(tf.mul(tf.mul(gate, tf.sigmoid(gate)), up), layerName(i, "mlp.down_proj.weight")));
+    out = tf.add(
+      out,
+      project(tf.mul(tf.mul(gate, tf.sigmoid(gate)), up), layerName(i, "mlp.down_proj.weight")),
+    );
+    return { x: out, k, v };
+  };
+
+  const checkpointed = recompute && !cache && !embed.trainable;
+  for (let i = 0; i < c.numLayers; i++) {
+    if (checkpointed) {
+      // The layer's adapters are inputs of the recomputed op, so their gradients flow through it.
+      const names = LAYER_PROJECTIONS.map((proj) => layerName(i, `${proj}.weight`)).filter((n) =>
+        adapters?.update(n),
+      );
+      const updates = names.map((n) => adapters!.update(n)!);
+      x = recomputedInBackward(
+        ([input, ...ab], kept) =>
+          layer(
+            i,
+            input!,
+            {
+              update: (name) => {
+                const j = names.indexOf(name);
+                return j < 0 ? undefined : { a: ab[2 * j]!, b: ab[2 * j + 1]!, scale: updates[j]!.scale };
+              },
+            },
+            kept,
+          ).x,
+        [x, ...updates.flatMap((u) => [u.a, u.b])],
+        tables,
+      );
+      continue;
+    }
+    const out = layer(i, x, adapters, tables);
+    keys.push(out.k);
+    values.push(out.v);
+    x = out.x;
   }
   const hidden = rmsNorm(x, p(params, "model.norm.weight"), c.rmsNormEps) as tf.Tensor3D;
   return { hidden, cache: { keys, values, length: total } };
 }
+
+const LAYER_PROJECTIONS = [
+  "self_attn.q_proj",
+  "self_attn.k_proj",
+  "self_attn.v_proj",
+  "self_attn.o_proj",
+  "mlp.gate_proj",
+  "mlp.up_proj",
+  "mlp.down_proj",
+];
 
 export function disposeCache(cache: KvCache | undefined): void {
   if (!cache) return;
@@ -248,7 +300,7 @@ export function tokenLogProbs(
   adapters?: Adapters,
   temperature = 1,
 ): tf.Tensor2D {
-  const { hidden } = decoderStack(c, params, ids, undefined, adapters);
+  const { hidden } = decoderStack(c, params, ids, undefined, adapters, true);
   const head = outputHead(c, params);
   const [batch, length] = ids.shape;
   if (batch * length * c.vocabSize > LOGITS_IN_ONE_PIECE) {
