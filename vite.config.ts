@@ -1,4 +1,3 @@
-import { getRequestListener } from "@hono/node-server";
 import react from "@vitejs/plugin-react";
 import { defineConfig, type Plugin } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
@@ -10,10 +9,9 @@ function tandemApi(): Plugin {
   return {
     name: "tandem-api",
     configureServer(server) {
-      const { app } = createApp(loadConfig());
-      const listener = getRequestListener(app.fetch);
+      const { listener } = createApp(loadConfig());
       server.middlewares.use((req, res, next) => {
-        if (req.url?.startsWith("/api/") || req.url === "/healthz") void listener(req, res);
+        if (req.url?.startsWith("/api/") || req.url === "/healthz") listener(req, res);
         else next();
       });
     },

@@ -4,17 +4,17 @@
  * accepted, so the bytes mean one thing to this server and to the upstream.
  */
 
-import type { IncomingMessage } from "node:http";
-import { anthropicError, invalidRequest } from "./errors";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type ApiError, apiError, invalidRequest, sendError } from "./errors";
+
+/** How much of a refused request's body is read and dropped, at most, before its connection closes. */
+const DRAIN_MS = 500;
+const DRAIN_BYTES = 64 * 1024 * 1024;
 
 export type JsonObject = Record<string, unknown>;
 
-function tooLarge(max: number): Response {
-  return anthropicError(
-    413,
-    "request_too_large",
-    `The request is larger than this server accepts (${max} bytes).`,
-  );
+function tooLarge(max: number): ApiError {
+  return apiError(413, "request_too_large", `The request is larger than this server accepts (${max} bytes).`);
 }
 
 /** The body's bytes, or undefined as soon as they pass `max` (the rest is left unread). */
@@ -54,7 +54,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 export async function readJsonObject(
   request: IncomingMessage,
   maxBytes: number,
-): Promise<{ value: JsonObject } | { error: Response }> {
+): Promise<{ value: JsonObject } | { error: ApiError }> {
   const bytes = await readUpTo(request, maxBytes);
   if (!bytes) return { error: tooLarge(maxBytes) };
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
@@ -78,4 +78,26 @@ export async function readJsonObject(
     return { error: invalidRequest("The request body must be a JSON object.") };
   }
   return { value: value as JsonObject };
+}
+
+/**
+ * Answers a request with an error, maybe before its body was read to the end. Then the rest of the
+ * body is read and dropped for a short while, so the client reads the answer rather than a reset,
+ * and the connection is closed if the body goes on (as @hono/node-server does for Hono's routes).
+ */
+export function refuse(req: IncomingMessage, res: ServerResponse, error: ApiError): void {
+  sendError(res, error);
+  if (req.complete) return;
+  let dropped = 0;
+  const close = () => {
+    clearTimeout(timer);
+    req.socket.destroySoon();
+  };
+  const timer = setTimeout(close, DRAIN_MS).unref();
+  req.on("data", (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > DRAIN_BYTES) close();
+  });
+  req.on("end", () => clearTimeout(timer));
+  req.resume();
 }

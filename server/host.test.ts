@@ -15,6 +15,11 @@ describe("hostAllowlist", () => {
       expect(ok("localhost.evil.example")).toBe(false);
       expect(ok(undefined)).toBe(false);
       expect(ok("")).toBe(false);
+      // Not just a name and a port, though a URL parser would find an IP literal in them.
+      expect(ok("127.0.0.1:4173/x")).toBe(false);
+      expect(ok("127.0.0.1#x")).toBe(false);
+      expect(ok("evil.example@127.0.0.1")).toBe(false);
+      expect(ok("0x7f.1")).toBe(false);
     }
   });
 

@@ -10,9 +10,13 @@ import type { ServerConfig } from "./config";
 /** Bound to one of these, the server is reachable on loopback, so also as localhost. */
 const LOOPBACK_OR_ANY = ["localhost", "127.0.0.1", "::1", "0.0.0.0", "::"];
 
+/** The name in a Host header that holds nothing but a name and maybe a port (as @hono/node-server checks). */
 function hostnameOf(host: string): string | undefined {
   try {
-    return new URL(`http://${host}`).hostname.replace(/\.$/, "");
+    const { hostname } = new URL(`http://${host}`);
+    // A URL parser would also find a user, a path or a query in it, and a name in other notations.
+    if (hostname !== host.replace(/:\d+$/, "").toLowerCase()) return undefined;
+    return hostname.replace(/\.$/, "");
   } catch {
     return undefined;
   }

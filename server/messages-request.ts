@@ -15,8 +15,10 @@
  * TANDEM_ALLOWED_BETAS; no other client header reaches the upstream.
  */
 
+import type { IncomingHttpHeaders } from "node:http";
 import type { JsonObject } from "./body";
 import type { Feature, ServerConfig } from "./config";
+import { header } from "./header";
 
 export interface MessagesRequest {
   model: string;
@@ -171,11 +173,11 @@ function checkBody(body: JsonObject, config: ServerConfig): Result<MessagesReque
   return ok(out as MessagesRequest);
 }
 
-function checkHeaders(headers: Headers, config: ServerConfig): Result<Record<string, string>> {
-  const version = headers.get("anthropic-version") ?? "2023-06-01";
+function checkHeaders(headers: IncomingHttpHeaders, config: ServerConfig): Result<Record<string, string>> {
+  const version = header(headers, "anthropic-version") ?? "2023-06-01";
   if (!/^\d{4}-\d{2}-\d{2}$/.test(version)) return fail("anthropic-version must be a date like 2023-06-01.");
   const out: Record<string, string> = { "anthropic-version": version };
-  const betas = (headers.get("anthropic-beta") ?? "")
+  const betas = (header(headers, "anthropic-beta") ?? "")
     .split(",")
     .map((b) => b.trim())
     .filter(Boolean);
@@ -187,7 +189,7 @@ function checkHeaders(headers: Headers, config: ServerConfig): Result<Record<str
 
 export function checkMessagesRequest(
   body: JsonObject,
-  headers: Headers,
+  headers: IncomingHttpHeaders,
   config: ServerConfig,
 ): { error: string } | { body: MessagesRequest; headers: Record<string, string> } {
   const checkedHeaders = checkHeaders(headers, config);

@@ -1,8 +1,7 @@
 /** Starts the HTTP server with the timeouts that protect it from slow or stalled clients. */
 
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import { type AppDeps, createApp } from "./app";
 import type { ServerConfig } from "./config";
 
@@ -15,25 +14,19 @@ export interface RunningServer {
 }
 
 export async function startServer(config: ServerConfig, deps: AppDeps = {}): Promise<RunningServer> {
-  const { app, inFlight, limits, upstream } = createApp(config, deps);
+  const { listener, inFlight, limits, upstream } = createApp(config, deps);
   // Redis: wait (bounded) for the connection, so the first requests are not refused needlessly.
   await limits.ready?.();
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve(
-      {
-        fetch: app.fetch,
-        hostname: config.host,
-        port: config.port,
-        serverOptions: {
-          requestTimeout: config.requestTimeoutMs,
-          headersTimeout: Math.min(config.requestTimeoutMs, 20_000),
-          // Node checks those limits on this interval (30 s by default).
-          connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
-        },
-      },
-      () => resolve(s as Server),
-    );
-  });
+  const server = createServer(
+    {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(config.requestTimeoutMs, 20_000),
+      // Node checks those limits on this interval (30 s by default).
+      connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
+    },
+    listener,
+  );
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   const shutdown = async () => {
     server.close();

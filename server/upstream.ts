@@ -1,17 +1,17 @@
 /**
  * The connections to the upstream Messages API: a pool of kept-alive connections (undici), so a
- * request does not pay for a new TCP (and TLS) connection, and undici's request API, which hands the
- * answer over as a Node stream (fetch would wrap it, and the request, in web streams). The time
- * allowed until the headers arrive is undici's; the proxy times the silences in a streamed body
- * itself (undici's body timer is only precise to about a second, and does not run while the client
- * is slow to read).
+ * request does not pay for a new TCP (and TLS) connection, and undici's dispatch API, which hands
+ * the answer over chunk by chunk to a handler (request and fetch would wrap it in a stream first).
+ * The time allowed until the headers arrive is undici's; the proxy times the silences in a streamed
+ * body itself (undici's body timer is only precise to about a second, and does not run while the
+ * client is slow to read).
  */
 
 import { type Dispatcher, Pool } from "undici";
 import type { ServerConfig } from "./config";
 
 export interface Upstream {
-  post(body: string, headers: Record<string, string>, signal: AbortSignal): Promise<Dispatcher.ResponseData>;
+  post(body: string, headers: Record<string, string>, handler: Dispatcher.DispatchHandler): void;
   /** Closes every connection (at shutdown, once in-flight requests are done or given up). */
   close(): Promise<void>;
 }
@@ -29,8 +29,9 @@ export function createUpstream(config: ServerConfig): Upstream {
     bodyTimeout: 0,
   });
   return {
-    post: (body, headers, signal) =>
-      pool.request({ method: "POST", path: url.pathname, headers, body, signal }),
+    post: (body, headers, handler) => {
+      pool.dispatch({ method: "POST", path: url.pathname, headers, body }, handler);
+    },
     close: () => pool.destroy(),
   };
 }

@@ -3,8 +3,9 @@
  * The fake Anthropic API and the real server (built and run as `npm run serve` runs it: compiled
  * JavaScript, no TypeScript loader) run as child processes; this process sends waves of
  * 200 concurrent streaming requests, alternately straight to the fake cloud and through the
- * proxy, and compares latency, throughput and the server's memory. With `-- --redis` the server
- * keeps its limits on a redis-server of its own (TANDEM_REDIS_URL) instead of in memory.
+ * proxy, and compares latency, throughput, the server's memory and its CPU time per request. With
+ * `-- --redis` the server keeps its limits on a redis-server of its own (TANDEM_REDIS_URL) instead
+ * of in memory; with `-- --cpu-prof` it writes a CPU profile of the server to bench/results/.
  */
 
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -18,6 +19,9 @@ const CLOUD_PORT = 8799;
 const SERVER_PORT = 4199;
 const KEY = "sk-bench-key";
 const redis = process.argv.includes("--redis") ? await startRedis() : undefined;
+const profile = process.argv.includes("--cpu-prof")
+  ? ["--cpu-prof", "--cpu-prof-dir=bench/results/proxy-profile"]
+  : [];
 
 function start(command: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
   // Its own process group, so stopping it stops the node process tsx starts too.
@@ -42,6 +46,13 @@ function start(command: string[], env: Record<string, string>, readyUrl: string)
 
 function rssMiB(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+}
+
+/** User and system CPU time the process has used, in ms (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 const body = JSON.stringify({
@@ -84,7 +95,7 @@ const cloud = await start(
   `http://127.0.0.1:${CLOUD_PORT}/__admin/requests`,
 );
 const server = await start(
-  [process.execPath, "dist-server/main.js"],
+  [process.execPath, ...profile, "dist-server/main.js"],
   {
     PORT: String(SERVER_PORT),
     ANTHROPIC_API_KEY: KEY,
@@ -109,6 +120,7 @@ try {
   }, 100);
   const d = { ttfb: [] as number[], total: [] as number[], rps: [] as number[], errors: 0 };
   const p = { ttfb: [] as number[], total: [] as number[], rps: [] as number[], errors: 0 };
+  let serverCpu = 0;
   for (let i = 0; i < WAVES; i++) {
     for (const [url, acc] of i % 2 === 0
       ? ([
@@ -119,7 +131,9 @@ try {
           [proxied, p],
           [direct, d],
         ] as const)) {
+      const cpuBefore = cpuMs(server.pid!);
       const w = await wave(url);
+      if (acc === p) serverCpu += cpuMs(server.pid!) - cpuBefore;
       acc.rps.push(CONCURRENCY / w.seconds);
       for (const r of w.results) {
         acc.ttfb.push(r.ttfb);
@@ -148,6 +162,7 @@ try {
   );
   console.log(`errors: direct ${d.errors}, proxy ${p.errors} (of ${WAVES * CONCURRENCY} each)`);
   console.log(`server memory (RSS): start ${f(rssStart)} MiB, peak ${f(rssPeak)} MiB, end ${f(rssEnd)} MiB`);
+  console.log(`server CPU per proxied request: ${(serverCpu / (WAVES * CONCURRENCY)).toFixed(2)} ms`);
   if (p.errors > 0) process.exitCode = 1;
 } finally {
   process.kill(-server.pid!, "SIGTERM");

@@ -7,8 +7,8 @@
  */
 
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { gzipSync } from "node:zlib";
-import { serve } from "@hono/node-server";
 import { chromium, type Page } from "@playwright/test";
 import { startHostSite } from "../../e2e/fixtures/widget-hosts/server";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../playwright.config";
@@ -52,11 +52,9 @@ async function modelReadyMs(page: Page, url: string): Promise<number> {
 async function main() {
   const loader = readFileSync("dist/widget.js");
   const config = loadConfig({ PORT: String(SERVER_PORT), TANDEM_EMBED_ORIGINS: `${SITE_A},${SITE_B}` });
-  const server = serve({
-    fetch: createApp(config, { log: { info() {}, warn() {}, error() {} } }).app.fetch,
-    port: SERVER_PORT,
-    hostname: "127.0.0.1",
-  });
+  const server = createServer(
+    createApp(config, { log: { info() {}, warn() {}, error() {} } }).listener,
+  ).listen(SERVER_PORT, "127.0.0.1");
   const sites = [
     await startHostSite(SITE_A, WIDGET, [SITE_B]),
     await startHostSite(SITE_B, WIDGET, [SITE_A]),
