@@ -52,4 +52,17 @@ describe("UsageMeter", () => {
     cut.add(Buffer.from('{"type":"message","content":['));
     expect(cut.tokens(false)).toBe(130);
   });
+
+  it("charges the whole reservation, in linear time, when an event or a JSON answer never ends", () => {
+    for (const isStream of [true, false]) {
+      const m = new UsageMeter(isStream, estimate);
+      m.add(start);
+      const piece = Buffer.from(`data: ${"x".repeat(1023)}`);
+      const began = performance.now();
+      // 16 MiB without a blank line, in 1 KiB chunks: joining each chunk to all pending bytes took minutes.
+      for (let i = 0; i < 16 * 1024; i++) m.add(piece);
+      expect(performance.now() - began).toBeLessThan(2000);
+      expect(m.tokens(true)).toBe(130);
+    }
+  });
 });

@@ -25,12 +25,21 @@ const tokensOfText = (chars: number) => Math.ceil(chars / 4);
 const EVENT_END = Buffer.from("\n\n");
 const EVENT_LINE = Buffer.from("event:");
 const DATA_LINE = Buffer.from("data:");
+/**
+ * More than this unread (one stream event, or a whole JSON answer) is not a Messages answer: it is
+ * dropped and the request charged its whole reservation, so a misbehaving upstream costs neither
+ * memory nor CPU here (each chunk used to be joined to everything pending).
+ */
+const MAX_PENDING_BYTES = 4 * 1024 * 1024;
 /** The events with usage or output in them, by their SSE name (as the SDK reads them); others go unparsed. */
 const METERED = new Set(["message_start", "message_delta", "content_block_delta"]);
 
 export class UsageMeter {
   /** A stream's incomplete last event; a JSON answer's bytes so far. */
   private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** More than MAX_PENDING_BYTES was pending: the usage cannot be read. */
+  private overflow = false;
   private input: number | undefined;
   private output = 0;
   /** The final usage (message_delta) was seen. */
@@ -43,8 +52,14 @@ export class UsageMeter {
   ) {}
 
   add(chunk: Buffer): void {
-    if (!this.isStream) {
+    if (this.overflow) return;
+    if (!this.isStream || !this.endsEvent(chunk)) {
       this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      if (this.pendingBytes > MAX_PENDING_BYTES) {
+        this.overflow = true;
+        this.pending = [];
+      }
       return;
     }
     const bytes = this.pending.length > 0 ? Buffer.concat([...this.pending, chunk]) : chunk;
@@ -54,10 +69,19 @@ export class UsageMeter {
       start = end + EVENT_END.length;
     }
     this.pending = start < bytes.length ? [bytes.subarray(start)] : [];
+    this.pendingBytes = bytes.length - start;
+  }
+
+  /** Whether an event's blank line ends in `chunk` (it may begin in the pending bytes). */
+  private endsEvent(chunk: Buffer): boolean {
+    if (chunk.includes(EVENT_END)) return true;
+    const last = this.pending.at(-1);
+    return last !== undefined && last[last.length - 1] === 0x0a && chunk[0] === 0x0a;
   }
 
   /** Tokens to charge; `complete` when the body arrived whole. */
   tokens(complete: boolean): number {
+    if (this.overflow) return this.estimate.input + this.estimate.maxOutput;
     if (!this.isStream) return complete ? this.jsonUsage() : this.estimate.input + this.estimate.maxOutput;
     if (complete && this.pending.length > 0) this.read(this.pending[0]!);
     const input = this.input ?? this.estimate.input;
