@@ -171,6 +171,7 @@ export function App() {
           conversations={conversations.conversations}
           currentId={conversations.currentId}
           query={conversations.query}
+          hold={chat.starting}
           onQuery={conversations.setQuery}
           {...listActions}
         />
@@ -222,7 +223,7 @@ export function App() {
           {chat.turns.length === 0 && (
             <Welcome card={status.state === "ready" ? status.info.card : undefined} onTry={onSend} />
           )}
-          <TurnList turns={chat.turns} busy={busy} actions={turnActions} />
+          <TurnList turns={chat.turns} live={chat.live} busy={busy} actions={turnActions} />
         </section>
         <Composer ready={ready && !!store} running={chat.running} onSend={onSend} onStop={chat.stop} />
       </main>

@@ -181,7 +181,7 @@ export function WidgetApp({ config }: { config: WidgetConfig }) {
             {config.greeting}
           </p>
         )}
-        <TurnList turns={chat.turns} busy={busy} actions={turnActions} />
+        <TurnList turns={chat.turns} live={chat.live} busy={busy} actions={turnActions} />
       </section>
       {suggestion && (
         <div className="suggestion" data-testid="host-suggestion">

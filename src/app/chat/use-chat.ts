@@ -5,16 +5,19 @@
  */
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { flushSync } from "react-dom";
 import type { ChatMessage } from "../../core/engines/types";
 import type { Router, RouterEvent, RoutingPolicy } from "../../core/router";
 import type { ChatStore, Turn } from "../../core/store";
 import { conversationFor, routeStatFor, titleFor } from "./conversation";
+import { LiveTurn } from "./live-turn";
 import { closeWorking } from "./reasoning";
 import { holdTurnLock } from "./turn-lock";
 
 /** A reload mid-answer loses at most this much of it. */
 export const FLUSH_MS = 500;
+
+/** The longest an answer counts as starting, however slow the model (see `starting` below). */
+const STARTING_MS = 100;
 
 export interface TurnContext {
   router: Router;
@@ -77,6 +80,12 @@ function flusher(store: ChatStore, latest: () => Turn, onError: (e: unknown) => 
 export function useChat(store: ChatStore | undefined, conversationId: string | undefined) {
   const [turns, setTurns] = useState<Turn[]>([]);
   const [saveError, setSaveError] = useState<string>();
+  const [live, setLive] = useState<LiveTurn>();
+  /**
+   * An answer has been asked for and has not begun, for at most STARTING_MS: what can wait (the
+   * conversation list) waits, since the engine's first token needs the same main thread.
+   */
+  const [starting, setStarting] = useState(false);
   const active = useRef<{ turnId: string; controller: AbortController }>(undefined);
   const shown = useRef(conversationId);
   shown.current = conversationId;
@@ -142,25 +151,39 @@ export function useChat(store: ChatStore | undefined, conversationId: string | u
         await events.return(undefined);
         throw e;
       }
-      // At once, so that the first token's synchronous render (below) finds the turn in place.
-      flushSync(() => place(current));
+      const liveTurn = new LiveTurn(current);
+      // Rendered in one pass with the store's notice of the save (the conversation list), not apart.
+      place(current);
+      setLive(liveTurn);
+      setStarting(true);
+      const startingTimer = setTimeout(() => setStarting(false), STARTING_MS);
+      const begun = () => {
+        clearTimeout(startingTimer);
+        setStarting(false);
+      };
       const flush = flusher(store, () => current, reportSaveError);
-      const show = () => setTurns((ts) => ts.map((t) => (t.id === current.id ? current : t)));
+      // Tokens render the turn alone (see LiveTurn); the list takes the turn back once it ends.
+      let ended = false;
+      const end = () => {
+        if (ended) return;
+        ended = true;
+        setTurns((ts) => ts.map((t) => (t.id === current.id ? current : t)));
+        setLive((l) => (l === liveTurn ? undefined : l));
+        begun();
+      };
       await holdTurnLock(turnId, async () => {
         try {
-          let first = true;
           for (let next = await firstEvent; !next.done; next = await events.next()) {
             const e = next.value;
             current = { ...applyEvent(current, e), updatedAt: Date.now() };
-            // The first text is rendered at once instead of in the scheduler's next task.
-            if (first) flushSync(show);
-            else show();
-            first = false;
+            begun();
             flush.schedule();
-            if (e.type === "done" || e.type === "error")
+            if (e.type === "done" || e.type === "error") {
+              end();
               await store
                 .addRoute(routeStatFor(current, e.record, messages, ctx.cloudModel))
                 .catch(reportSaveError);
+            } else liveTurn.set(current);
           }
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
@@ -169,8 +192,8 @@ export function useChat(store: ChatStore | undefined, conversationId: string | u
             status: "error",
             error: { message, partial: current.answer, canAnswerLocally: false },
           };
-          show();
         } finally {
+          end();
           if (active.current?.turnId === turnId) active.current = undefined;
           await events.return(undefined);
           await flush.final();
@@ -292,6 +315,8 @@ export function useChat(store: ChatStore | undefined, conversationId: string | u
   const running = turns.some((t) => t.status === "streaming" && t.id === active.current?.turnId);
   return {
     turns,
+    live,
+    starting,
     send,
     regenerate,
     editAndResend,

@@ -1,5 +1,6 @@
 import { memo, useState } from "react";
 import type { Conversation } from "../../core/store";
+import { useHeldWhile } from "../use-held";
 import { ErrorBoundary } from "./ErrorBoundary";
 
 /** What can be done to a listed conversation, by its id (the same functions for every one). */
@@ -10,7 +11,7 @@ export interface ConversationActions {
   onDelete: (id: string) => void;
 }
 
-const ConversationItem = memo(function ConversationItem({
+function ConversationItem({
   conversation,
   current,
   onOpen,
@@ -69,7 +70,7 @@ const ConversationItem = memo(function ConversationItem({
       </button>
     </li>
   );
-});
+}
 
 /** What stands in for a conversation whose stored record cannot be shown: it can be deleted. */
 export function UnreadableConversation({ reason, onDelete }: { reason: string; onDelete: () => void }) {
@@ -92,15 +93,39 @@ export function UnreadableConversation({ reason, onDelete }: { reason: string; o
   );
 }
 
-/** Memoised: it renders again when the list or the open conversation changes, not on each token. */
+/** One listed conversation in its own error boundary. Memoised: a change to the list renders only the rows it changes. */
+const ConversationRow = memo(function ConversationRow(
+  props: { conversation: Conversation; current: boolean } & Omit<ConversationActions, "onNew">,
+) {
+  const { conversation, onDelete } = props;
+  return (
+    <ErrorBoundary
+      resetKey={conversation}
+      fallback={(reason) => (
+        <UnreadableConversation reason={reason} onDelete={() => onDelete(conversation.id)} />
+      )}
+    >
+      <ConversationItem {...props} />
+    </ErrorBoundary>
+  );
+});
+
+/**
+ * Memoised: it renders again when the list or the open conversation changes, not on each token.
+ * While `hold` is set (an answer is starting) it shows the list as it was, so that rendering and
+ * painting it do not delay the model's first token: a new conversation joins the list once its
+ * answer has begun.
+ */
 export const ConversationList = memo(function ConversationList(
   props: {
     conversations: Conversation[];
     currentId: string | undefined;
     query: string;
+    hold: boolean;
     onQuery: (q: string) => void;
   } & ConversationActions,
 ) {
+  const conversations = useHeldWhile(props.conversations, props.hold);
   return (
     <nav className="conversations" aria-label="Conversations">
       <button type="button" className="primary new-chat" onClick={props.onNew}>
@@ -114,25 +139,18 @@ export const ConversationList = memo(function ConversationList(
         onChange={(e) => props.onQuery(e.target.value)}
       />
       <ul data-testid="conversation-list">
-        {props.conversations.map((c) => (
-          <ErrorBoundary
+        {conversations.map((c) => (
+          <ConversationRow
             key={c.id}
-            resetKey={c}
-            fallback={(reason) => (
-              <UnreadableConversation reason={reason} onDelete={() => props.onDelete(c.id)} />
-            )}
-          >
-            <ConversationItem
-              conversation={c}
-              current={c.id === props.currentId}
-              onOpen={props.onOpen}
-              onRename={props.onRename}
-              onDelete={props.onDelete}
-            />
-          </ErrorBoundary>
+            conversation={c}
+            current={c.id === props.currentId}
+            onOpen={props.onOpen}
+            onRename={props.onRename}
+            onDelete={props.onDelete}
+          />
         ))}
       </ul>
-      {props.conversations.length === 0 && (
+      {conversations.length === 0 && (
         <p className="muted">{props.query ? "No conversation matches." : "No conversations yet."}</p>
       )}
     </nav>

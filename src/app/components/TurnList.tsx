@@ -1,5 +1,6 @@
 import { memo } from "react";
 import type { Turn } from "../../core/store";
+import { type LiveTurn, useLiveTurn } from "../chat/live-turn";
 import type { TurnContext, useChat } from "../chat/use-chat";
 import { useStableActions } from "../use-stable-actions";
 import { ErrorBoundary } from "./ErrorBoundary";
@@ -42,13 +43,30 @@ export function useTurnActions(
   });
 }
 
-/** One turn in its own error boundary. Memoised: while an answer streams, only its turn renders again. */
-export const TurnRow = memo(function TurnRow({
+/** A turn as it is now: the live one's latest state while it is being answered. */
+function CurrentTurnView({
   turn,
+  live,
   busy,
   actions,
 }: {
   turn: Turn;
+  live: LiveTurn | undefined;
+  busy: boolean;
+  actions: TurnActions;
+}) {
+  return <TurnView turn={useLiveTurn(turn, live)} busy={busy} actions={actions} />;
+}
+
+/** One turn in its own error boundary. Memoised: while an answer streams, only its turn renders again. */
+export const TurnRow = memo(function TurnRow({
+  turn,
+  live,
+  busy,
+  actions,
+}: {
+  turn: Turn;
+  live?: LiveTurn | undefined;
   busy: boolean;
   actions: TurnActions;
 }) {
@@ -59,12 +77,24 @@ export const TurnRow = memo(function TurnRow({
         <UnreadableTurn reason={reason} busy={busy} onDelete={() => actions.remove(turn.id)} />
       )}
     >
-      <TurnView turn={turn} busy={busy} actions={actions} />
+      <CurrentTurnView turn={turn} live={live} busy={busy} actions={actions} />
     </ErrorBoundary>
   );
 });
 
 /** The conversation's turns; `actions` should keep its identity (see `useTurnActions`). */
-export function TurnList({ turns, busy, actions }: { turns: Turn[]; busy: boolean; actions: TurnActions }) {
-  return turns.map((t) => <TurnRow key={t.id} turn={t} busy={busy} actions={actions} />);
+export function TurnList({
+  turns,
+  live,
+  busy,
+  actions,
+}: {
+  turns: Turn[];
+  live?: LiveTurn | undefined;
+  busy: boolean;
+  actions: TurnActions;
+}) {
+  return turns.map((t) => (
+    <TurnRow key={t.id} turn={t} live={t.id === live?.id ? live : undefined} busy={busy} actions={actions} />
+  ));
 }
