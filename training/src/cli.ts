@@ -39,6 +39,7 @@ import {
   TINY_PIPELINE,
   trainMethodOfRun,
 } from "./pipeline";
+import { codeVersion } from "./report/code-version";
 import { accuracyVsCloud } from "./report/plots";
 import { categoryTable, resultsTable, targetsList } from "./report/run-report";
 import { type RunResults, writeReport } from "./report/write-report";
@@ -175,6 +176,8 @@ async function pipelineOneSeed(cfg: PipelineConfig): Promise<void> {
       trainingCloudRate: result.trainingCloudRate,
       wallMinutes: (performance.now() - t0) / 60_000,
     };
+    const code = await codeVersion();
+    if (code) results.code = code;
     await writeFile(join(cfg.outDir, "results.json"), JSON.stringify({ config: cfg, ...results }, null, 2));
     const report = await writeReport(cfg.outDir, [results], result.logs, `Tiny GAPG run, seed ${cfg.seed}`);
     const gguf = join(cfg.outDir, "tandem-tiny-gapg.gguf");

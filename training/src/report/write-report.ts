@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { MethodRow } from "../eval/methods";
 import { checkTargets } from "../eval/targets";
 import type { StepLog } from "../gapg/trainer";
+import { type CodeVersion, codeLine } from "./code-version";
 import { accuracyVsCloud, type CurvePoint, offloadPositions, trainingCurves } from "./plots";
 import { categoryTable, meanSpread, resultsTable, targetsList } from "./run-report";
 
@@ -21,6 +22,8 @@ export interface RunResults {
   /** Mean training cloud rate of the last steps, per offloading method. */
   trainingCloudRate: { gapg: number; "collab-aware": number };
   wallMinutes: number;
+  /** Absent in runs made before it was recorded. */
+  code?: CodeVersion;
 }
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -91,7 +94,7 @@ export async function writeReport(
     )}. Wall time per seed: ${meanSpread(
       runs.map((r) => r.wallMinutes),
       (x) => `${x.toFixed(1)} min`,
-    )}.`,
+    )}. ${codeLine(runs)}`,
     "",
     resultsTable(runs.map((r) => r.rows)),
     "",
