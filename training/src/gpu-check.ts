@@ -176,7 +176,8 @@ async function timeLearnerUpdate(dir: string): Promise<{ seconds: number; tokens
   const c = ckpt.model.config;
   const adapters = initLora(c, params, DEFAULT_LORA, 1);
   const optimizer = new AdamW(adapters.variables, { ...DEFAULT_ADAMW, lr: CHECKPOINT_GAPG.lr });
-  // A prompt as training formats it (task instructions in ChatML).
+  // The policy as the trainer builds it (the base frozen, so the model gathers and recomputes), and a
+  // prompt as training formats it (task instructions in ChatML).
   const prompt = new Policy(c, params, ckpt.tokenizer, adapters).promptIds(generateSumMix(1, 7)[0]!);
   const sequences = Array.from({ length: prompts * group }, (_, k) => ({
     prompt,

@@ -57,16 +57,19 @@ export function patchWasmKernels(limits: MatMulLimits = DEFAULT_MATMUL_LIMITS): 
     (backend as tf.KernelBackend & { incRef(dataId: object): void }).incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   });
+  // wasm's own Identity, which copies: what a weight must be to escape XNNPACK's cache.
   const copyKernel = originalKernels.get("Identity")!;
   replaceWasmKernel("BatchMatMul", (original) => ({ inputs, backend, attrs }) => {
-    const kernel = (name: string, kernelInputs: unknown, kernelAttrs: unknown = {}) => {
-      const k = name === "Identity" ? copyKernel : tf.getKernel(name, "wasm")?.kernelFunc;
-      if (!k) throw new Error(`The wasm backend has no ${name} kernel.`);
-      return k({
+    const run = (k: KernelFunc, kernelInputs: unknown, kernelAttrs: unknown = {}) =>
+      k({
         inputs: kernelInputs as Parameters<KernelFunc>[0]["inputs"],
         backend,
         attrs: kernelAttrs as Parameters<KernelFunc>[0]["attrs"],
       }) as TensorInfo;
+    const kernel = (name: string, kernelInputs: unknown, kernelAttrs: unknown = {}) => {
+      const k = tf.getKernel(name, "wasm")?.kernelFunc;
+      if (!k) throw new Error(`The wasm backend has no ${name} kernel.`);
+      return run(k, kernelInputs, kernelAttrs);
     };
     const free = (x: TensorInfo) => (backend as tf.KernelBackend).disposeData(x.dataId);
     const size = (x: TensorInfo) => x.shape.reduce((n, d) => n * d, 1);
@@ -136,7 +139,7 @@ export function patchWasmKernels(limits: MatMulLimits = DEFAULT_MATMUL_LIMITS): 
         return out;
       }
       if (bIsCallers && size(b) > limits.uncachedAbove && batch(a) === 1 && batch(b) === 1) {
-        const copy = kernel("Identity", { x: b });
+        const copy = run(copyKernel, { x: b });
         const out = multiply(a, copy, false, false, false);
         free(copy);
         return out;

@@ -239,12 +239,11 @@ function decoderStack(
   };
 
   const checkpointed = recompute && !cache && !embed.trainable;
+  const adapted = checkpointed ? [...params.keys()].filter((n) => adapters?.update(n)) : [];
   for (let i = 0; i < c.numLayers; i++) {
     if (checkpointed) {
       // The layer's adapters are inputs of the recomputed op, so their gradients flow through it.
-      const names = LAYER_PROJECTIONS.map((proj) => layerName(i, `${proj}.weight`)).filter((n) =>
-        adapters?.update(n),
-      );
+      const names = adapted.filter((n) => n.startsWith(layerName(i, "")));
       const updates = names.map((n) => adapters!.update(n)!);
       x = recomputedInBackward(
         ([input, ...ab], kept) =>
@@ -272,16 +271,6 @@ function decoderStack(
   const hidden = rmsNorm(x, p(params, "model.norm.weight"), c.rmsNormEps) as tf.Tensor3D;
   return { hidden, cache: { keys, values, length: total } };
 }
-
-const LAYER_PROJECTIONS = [
-  "self_attn.q_proj",
-  "self_attn.k_proj",
-  "self_attn.v_proj",
-  "self_attn.o_proj",
-  "mlp.gate_proj",
-  "mlp.up_proj",
-  "mlp.down_proj",
-];
 
 export function disposeCache(cache: KvCache | undefined): void {
   if (!cache) return;
