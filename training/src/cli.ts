@@ -1,10 +1,11 @@
 /**
  * `train` command line.
- *   train pipeline [--out runs/tiny] [--seed N | --seeds N] [--jobs J] [--quick] [--resume] [overrides]
+ *   train pipeline [--out runs/tiny] [--seed N | --seeds N [--seed-jobs K]] [--jobs J] [--quick] [--resume] [overrides]
  *     the tiny pipeline: warm-up, GAPG and the baselines, routers, results at the budget and over a
  *     sweep of budgets, report with plots, GGUF. The methods train J at a time in processes of their
- *     own (all three at once by default). --seeds N runs seeds 1..N one after another into <out>/seed-K
- *     and reports mean ± spread. --resume continues each method from its checkpoint.
+ *     own (all three at once by default). --seeds N runs seeds 1..N into <out>/seed-K, --seed-jobs K
+ *     at a time (all at once by default), and reports mean ± spread. --resume continues each method
+ *     from its checkpoint.
  *   train eval --run runs/tiny --test FILE.jsonl [--task arithmetic|countdown|math]
  *     every method of a finished run on another test file, with the run's calibration.
  *   train report --run DIR
@@ -19,7 +20,6 @@
  * The cloud oracle is Anthropic's API when ANTHROPIC_API_KEY is set, otherwise the local fake cloud.
  */
 
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
@@ -30,6 +30,8 @@ import { shipRunModel } from "./export/ship-run-model";
 import { evaluateRun } from "./gapg/run-eval";
 import { CHECKPOINT_GAPG, DEFAULT_LORA, trainCheckpoint } from "./gapg/train-checkpoint";
 import type { GapgConfig } from "./gapg/trainer";
+import { runCliChild } from "./jobs/cli-child";
+import { inPool } from "./jobs/pool";
 import { useBackend } from "./model/backend";
 import type { LoraConfig } from "./model/lora";
 import {
@@ -49,7 +51,7 @@ import { readTaskJsonl } from "./tasks/task-jsonl";
 import type { TaskName } from "./tasks/types";
 
 const USAGE = `usage:
-  train pipeline [--out DIR] [--seed N | --seeds N] [--jobs J] [--quick] [--resume]
+  train pipeline [--out DIR] [--seed N | --seeds N [--seed-jobs K]] [--jobs J] [--quick] [--resume]
                  [--mix carry-free,carry,hard] [--same-length] [--examples N] [--warmup-steps N] [--warmup-lr X]
                  [--warmup-rise N] [--warmup-offload X] [--steps N] [--prompts N] [--lr X] [--temperature X]
                  [--budget-gain X]
@@ -68,6 +70,7 @@ const { values, positionals } = parseArgs({
     out: { type: "string" },
     seed: { type: "string" },
     seeds: { type: "string" },
+    "seed-jobs": { type: "string" },
     jobs: { type: "string" },
     quick: { type: "boolean" },
     resume: { type: "boolean" },
@@ -190,30 +193,34 @@ async function pipelineOneSeed(cfg: PipelineConfig): Promise<void> {
   }
 }
 
-/** Runs each seed as its own process, one after another, then reports mean ± spread over seeds. */
+/**
+ * Runs each seed as its own process, `--seed-jobs` at a time (all at once by default: a seed's warm-up
+ * is single-threaded, so seeds side by side keep both cores busy), then reports mean ± spread.
+ */
 async function pipelineSeeds(cfg: PipelineConfig, seeds: number): Promise<void> {
   const passOn = process.argv.slice(2).filter((a, i, all) => {
     const flag = (f: string) => a === f || all[i - 1] === f || a.startsWith(`${f}=`);
-    return !["--seeds", "--out", "--seed"].some(flag);
+    return !["--seeds", "--seed-jobs", "--out", "--seed"].some(flag);
   });
-  const runOne = (seed: number) =>
-    new Promise<void>((resolve, reject) => {
-      const out = join(cfg.outDir, `seed-${seed}`);
-      const child = spawn(
-        process.execPath,
-        [...process.execArgv, process.argv[1]!, ...passOn, "--seed", String(seed), "--out", out],
-        { stdio: ["ignore", "ignore", "inherit"] },
-      );
-      child.on("error", reject);
-      child.on("exit", (code) =>
-        code === 0 ? resolve() : reject(new Error(`seed ${seed} failed (exit ${code}); see ${out}`)),
-      );
-    });
+  const seedJobs = number("seed-jobs") ?? seeds;
   const t0 = performance.now();
-  for (let seed = 1; seed <= seeds; seed++) await runOne(seed);
+  await inPool(
+    Array.from({ length: seeds }, (_, i) => i + 1),
+    seedJobs,
+    (seed) => {
+      const out = join(cfg.outDir, `seed-${seed}`);
+      return runCliChild([...passOn, "--seed", String(seed), "--out", out], {
+        label: `seed ${seed} (${out})`,
+        stdout: "ignore",
+        stderrPrefix: seedJobs > 1 ? `seed ${seed} | ` : undefined,
+      });
+    },
+  );
   const report = await reportSeeds(cfg.outDir);
   const minutes = ((performance.now() - t0) / 60_000).toFixed(1);
-  console.log(`\n${report}\n--seeds ${seeds}: ${minutes} min; report in ${join(cfg.outDir, "report.md")}`);
+  console.log(
+    `\n${report}\n--seeds ${seeds} (${Math.min(seedJobs, seeds)} at a time): ${minutes} min; report in ${join(cfg.outDir, "report.md")}`,
+  );
 }
 
 /** The mean ± spread report over every finished seed-K folder of a run. */

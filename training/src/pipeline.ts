@@ -7,11 +7,9 @@
  * then writes the GAPG model as the app's GGUF with its card: export/ship-run-model.ts).
  */
 
-import { spawn } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { CloudOracle } from "./cloud/oracle";
 import { budgetThreshold, offloadScore } from "./eval/decision";
 import { methodInputs } from "./eval/method-inputs";
@@ -29,6 +27,8 @@ import { Policy } from "./gapg/policy";
 import { loadRunModel, type RunCalibration, saveCalibration, saveRunModel } from "./gapg/run-folder";
 import { DEFAULT_GAPG, type GapgConfig, type Method, type StepLog, trainGapg } from "./gapg/trainer";
 import { DEFAULT_WARMUP, type WarmupConfig, warmup } from "./gapg/warmup";
+import { runCliChild } from "./jobs/cli-child";
+import { inPool } from "./jobs/pool";
 import { tf } from "./model/backend";
 import { PRESETS, type Qwen2Config } from "./model/config";
 import { initParams, type Params } from "./model/qwen2";
@@ -248,19 +248,14 @@ async function trainAndEvaluate(
 
   // The three methods train from the same warm-up weights, `jobs` at a time in their own processes.
   const methods: Partial<Record<Method, MethodResults>> = {};
-  const pool = [...METHODS];
-  await Promise.all(
-    Array.from({ length: Math.max(1, cfg.jobs) }, async () => {
-      for (let method = pool.shift(); method; method = pool.shift()) {
-        if (cfg.jobs > 1) await trainMethodInChild(cfg.outDir, method);
-        else {
-          restore(params, warm);
-          await trainMethod(cfg, method, policy, oracle);
-        }
-        methods[method] = await readMethodResults(cfg.outDir, method);
-      }
-    }),
-  );
+  await inPool(METHODS, Math.max(1, cfg.jobs), async (method) => {
+    if (cfg.jobs > 1) await trainMethodInChild(cfg.outDir, method);
+    else {
+      restore(params, warm);
+      await trainMethod(cfg, method, policy, oracle);
+    }
+    methods[method] = await readMethodResults(cfg.outDir, method);
+  });
   phase(`${METHODS.length} methods (${cfg.jobs} at a time), trained and evaluated`);
   const logs = Object.fromEntries(METHODS.map((m) => [m, methods[m]!.logs])) as Record<Method, StepLog[]>;
   await writeFile(
@@ -457,21 +452,9 @@ export async function trainMethod(
 
 /** `train method --run DIR --method M` in a process of its own (one core each). */
 function trainMethodInChild(outDir: string, method: Method): Promise<void> {
-  const cli = fileURLToPath(new URL("./cli.ts", import.meta.url));
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [...process.execArgv, cli, "method", "--run", outDir, "--method", method],
-      {
-        stdio: ["ignore", "inherit", "inherit"],
-      },
-    );
-    child.on("error", reject);
-    child.on("exit", (code) =>
-      code === 0
-        ? resolve()
-        : reject(new Error(`Training ${method} failed (exit ${code}); see the log above.`)),
-    );
+  return runCliChild(["method", "--run", outDir, "--method", method], {
+    label: `Training ${method}`,
+    stdout: "inherit",
   });
 }
 
