@@ -10,7 +10,7 @@ import { headDim, type Qwen2Config } from "../model/config";
 import type { Adapters, Params } from "../model/qwen2";
 import { llama3FrequencyFactors } from "../model/rope-scaling";
 import type { BpeTokenizer } from "../tokenizer/bpe-tokenizer";
-import { CHATML_JINJA } from "../tokenizer/chat-template";
+import { findChatFormat } from "../tokenizer/chat-template";
 import { type ExportModel, policyExportModel } from "./export-model";
 import { GgmlType, type GgufFile, type GgufTensor, type GgufValue, gguf, writeGgufFile } from "./gguf";
 import { MODEL_CARD_KEY, type ModelCard } from "./model-card";
@@ -121,8 +121,8 @@ function ggufMetadata(m: ExportModel, name: string, card?: ModelCard): Array<[st
   const arch = m.model.architecture;
   const { tokens, types, merges } = vocabulary(m);
   const id = (t: string) => m.tokenizer.idOf(t);
-  const chatml = id("<|im_start|>") !== undefined && id("<|im_end|>") !== undefined;
-  const eos = chatml ? id("<|im_end|>") : (m.model.eosTokenIds[0] ?? id("<|eot_id|>"));
+  const format = findChatFormat(m.tokenizer);
+  const eos = format?.name === "chatml" ? id(format.endOfTurn) : (m.model.eosTokenIds[0] ?? id("<|eot_id|>"));
   const bos = m.model.bosTokenId ?? id("<|endoftext|>") ?? id("<|begin_of_text|>");
   const pad = id("<|endoftext|>") ?? bos;
   const optional = (key: string, v: number | undefined): Array<[string, GgufValue]> =>
@@ -149,7 +149,7 @@ function ggufMetadata(m: ExportModel, name: string, card?: ModelCard): Array<[st
     ...optional("tokenizer.ggml.eos_token_id", eos),
     ...optional("tokenizer.ggml.padding_token_id", pad),
     ["tokenizer.ggml.add_bos_token", gguf.bool(false)],
-    ...(chatml ? [["tokenizer.chat_template", gguf.str(CHATML_JINJA)] as [string, GgufValue]] : []),
+    ...(format ? [["tokenizer.chat_template", gguf.str(format.jinja)] as [string, GgufValue]] : []),
     ...(card ? [[MODEL_CARD_KEY, gguf.str(JSON.stringify(card))] as [string, GgufValue]] : []),
   ];
 }

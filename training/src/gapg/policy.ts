@@ -1,7 +1,7 @@
 /**
- * The on-device policy: the Qwen2 model plus its tokenizer and chat format. Prompts are the task's
- * user message in ChatML; a completion ends with <|im_end|> (an answer) or <|offload|> (a request
- * for the cloud).
+ * The on-device policy: the Qwen2 (or Llama) model plus its tokenizer and chat format. Prompts are
+ * the task's user message in the tokenizer's chat format (ChatML or Llama 3's); a completion ends
+ * with the format's end of turn (an answer) or <|offload|> (a request for the cloud).
  */
 
 import { tf } from "../model/backend";
@@ -13,9 +13,7 @@ import { tfjsSampler } from "../rollout/tfjs-sampler";
 import { formatPrompt, isOffload, OFFLOAD_TOKEN } from "../tasks/prompt-format";
 import type { TaskExample } from "../tasks/types";
 import type { BpeTokenizer } from "../tokenizer/bpe-tokenizer";
-import { formatChat } from "../tokenizer/chat-template";
-
-export const END_OF_TURN = "<|im_end|>";
+import { type ChatFormat, chatFormatOf } from "../tokenizer/chat-template";
 
 export interface Completion {
   ids: number[];
@@ -39,6 +37,7 @@ export class Policy {
   readonly endId: number;
   readonly offloadId: number;
   readonly padId: number;
+  readonly chatFormat: ChatFormat;
 
   /** With `adapters`, the base `params` stay frozen and training updates the LoRA matrices only. */
   constructor(
@@ -54,9 +53,10 @@ export class Policy {
       if (i === undefined) throw new Error(`The tokenizer has no ${t} token.`);
       return i;
     };
-    this.endId = id(END_OF_TURN);
+    this.chatFormat = chatFormatOf(tokenizer);
+    this.endId = id(this.chatFormat.endOfTurn);
     this.offloadId = id(OFFLOAD_TOKEN);
-    this.padId = id("<|endoftext|>");
+    this.padId = id(this.chatFormat.padding);
   }
 
   /** What the optimizer updates (and a checkpoint saves): the adapters when there are, else every weight. */
@@ -65,7 +65,7 @@ export class Policy {
   }
 
   promptIds(example: TaskExample): number[] {
-    const text = formatChat([{ role: "user", content: formatPrompt(example) }], {
+    const text = this.chatFormat.render([{ role: "user", content: formatPrompt(example) }], {
       addGenerationPrompt: true,
     });
     return this.tokenizer.encode(text);
@@ -78,7 +78,9 @@ export class Policy {
   }
 
   decode(ids: readonly number[]): Completion {
-    const text = this.tokenizer.decode([...ids], { skipSpecial: false }).replace(END_OF_TURN, "");
+    const text = this.tokenizer
+      .decode([...ids], { skipSpecial: false })
+      .replace(this.chatFormat.endOfTurn, "");
     return { ids: [...ids], text, offloaded: ids.includes(this.offloadId) || isOffload(text) };
   }
 

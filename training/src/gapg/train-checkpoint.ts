@@ -157,7 +157,7 @@ export async function trainCheckpoint(
         `on ${evaluation.testPrompts} held-out prompts.`,
       userTemplate: USER_TEMPLATE,
       singleTurn: true,
-      stopTokens: ["<|im_end|>"],
+      stopTokens: [policy.chatFormat.endOfTurn],
       offload: { token: OFFLOAD_TOKEN, tokenId: offloadTokenId, bias, budget: o.budget },
       decoding: { temperature: 0, maxTokens: o.evalTokens },
       provenance: {

@@ -5,7 +5,7 @@
  */
 
 import type { BpeTokenizer } from "../tokenizer/bpe-tokenizer";
-import { formatChat } from "../tokenizer/chat-template";
+import { CHATML } from "../tokenizer/chat-template";
 import { trainBpe } from "../tokenizer/train-bpe";
 import { formatPrompt, solutionCompletion } from "./prompt-format";
 import type { TaskExample } from "./types";
@@ -17,7 +17,7 @@ export function trainTaskTokenizer(
 ): BpeTokenizer {
   const corpus = train.map(
     (e) =>
-      formatChat([{ role: "user", content: formatPrompt(e) }], { addGenerationPrompt: true }) +
+      CHATML.render([{ role: "user", content: formatPrompt(e) }], { addGenerationPrompt: true }) +
       solutionCompletion(e, solution(e)),
   );
   return trainBpe(corpus, {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatChat } from "./chat-template";
+import { CHATML } from "./chat-template";
 import { trainBpe } from "./train-bpe";
 
 const SPECIAL = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|offload|>"];
@@ -17,7 +17,7 @@ function arithmeticCorpus(count: number, seed: number): string[] {
     const question =
       `What is ${a} * ${b} + ${c}?\n\nThink step by step inside <think></think>, then give only the final ` +
       "answer inside <answer></answer>. If the problem is beyond you, write only <|offload|>";
-    const prompt = formatChat([{ role: "user", content: question }], { addGenerationPrompt: true });
+    const prompt = CHATML.render([{ role: "user", content: question }], { addGenerationPrompt: true });
     return `${prompt}<think>${a}*${b}=${a * b}. ${a * b}+${c}=${a * b + c}.</think><answer>${a * b + c}</answer>`;
   });
 }

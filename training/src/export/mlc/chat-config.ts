@@ -21,6 +21,8 @@ interface ConvTemplate {
   system_template: string;
   system_message: string;
   system_prefix_token_ids?: number[];
+  /** false: an empty system message renders no system block at all. */
+  render_empty_system_message?: boolean;
   add_role_after_system_message: boolean;
   roles: { user: string; assistant: string };
   role_templates: { user: string; assistant: string; tool: string };
@@ -43,7 +45,21 @@ function idsOf(tokenizer: BpeTokenizer, tokens: readonly string[]): number[] {
   });
 }
 
-export function convTemplate(tokenizer: BpeTokenizer, offloadTokenId: number | undefined): ConvTemplate {
+/**
+ * The tokenizer's MLC conversation template. `asTrained`: the model was trained on a user message
+ * alone (a model with a card; see tokenizer/chat-template.ts), so the template renders no system
+ * block; otherwise it adds MLC's default system message, as MLC's own templates do.
+ */
+export function convTemplate(
+  tokenizer: BpeTokenizer,
+  offloadTokenId: number | undefined,
+  asTrained = false,
+): ConvTemplate {
+  const template = mlcTemplate(tokenizer, offloadTokenId);
+  return asTrained ? { ...template, system_message: "", render_empty_system_message: false } : template;
+}
+
+function mlcTemplate(tokenizer: BpeTokenizer, offloadTokenId: number | undefined): ConvTemplate {
   const offload = offloadTokenId === undefined ? [] : [offloadTokenId];
   if (tokenizer.idOf("<|im_start|>") !== undefined && tokenizer.idOf("<|im_end|>") !== undefined) {
     const stops = ["<|endoftext|>", "<|im_end|>"].filter((t) => tokenizer.idOf(t) !== undefined);
@@ -94,9 +110,10 @@ export function mlcChatConfig(
   tokenizer: BpeTokenizer,
   offloadTokenId: number | undefined,
   contextWindow = DEFAULT_CONTEXT_WINDOW,
+  asTrained = false,
 ): Record<string, unknown> {
   const c = m.config;
-  const conv = convTemplate(tokenizer, offloadTokenId);
+  const conv = convTemplate(tokenizer, offloadTokenId, asTrained);
   const eos =
     m.eosTokenIds.length > 0 ? m.eosTokenIds : conv.stop_token_ids.filter((id) => id !== offloadTokenId);
   const pad = tokenizer.idOf("<|endoftext|>") ?? m.bosTokenId ?? 0;

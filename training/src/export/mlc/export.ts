@@ -49,7 +49,15 @@ export async function exportMlc(
   const writer = new TensorCacheWriter(outDir, options.maxShardBytes ?? DEFAULT_SHARD_BYTES);
   await writeMlcWeights(m.weights, params, quant, writer);
   const { cache, sha256 } = await writer.finish(parameterCount(m.weights));
-  const chatConfig = mlcChatConfig(m.model, quant, m.tokenizer, m.offloadTokenId, contextWindow);
+  // A model with a card was trained on the user's message alone: no system block (chat-config.ts).
+  const chatConfig = mlcChatConfig(
+    m.model,
+    quant,
+    m.tokenizer,
+    m.offloadTokenId,
+    contextWindow,
+    !!options.card,
+  );
   await writeFile(join(outDir, "mlc-chat-config.json"), `${JSON.stringify(chatConfig, null, 2)}\n`);
   await writeFile(join(outDir, "tokenizer.json"), JSON.stringify(m.tokenizerJson));
   const record = webLlmRecord({
