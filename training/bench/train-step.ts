@@ -25,7 +25,7 @@ import { generateArithmetic, workedSolution } from "../src/tasks/arithmetic";
 import { formatPrompt } from "../src/tasks/prompt-format";
 import { trainTaskTokenizer } from "../src/tasks/task-tokenizer";
 import type { BpeTokenizer } from "../src/tokenizer/bpe-tokenizer";
-import { formatChat } from "../src/tokenizer/chat-template";
+import { CHATML } from "../src/tokenizer/chat-template";
 
 const c = PRESETS.tiny;
 const B = 8;
@@ -83,7 +83,7 @@ function rolloutModel(): RolloutModel {
   const train = generateArithmetic(64, 5, [1, 5]);
   const tokenizer = trainTaskTokenizer(train, workedSolution, c.vocabSize);
   const config: Qwen2Config = { ...PRESETS.tiny, vocabSize: tokenizer.vocabSize };
-  const text = formatChat([{ role: "user", content: formatPrompt(train[0]!) }], {
+  const text = CHATML.render([{ role: "user", content: formatPrompt(train[0]!) }], {
     addGenerationPrompt: true,
   });
   return { config, params: initParams(config, 3), tokenizer, prompt: tokenizer.encode(text) };
