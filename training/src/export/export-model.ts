@@ -11,6 +11,7 @@ import type { Qwen2Config } from "../model/config";
 import { mergedWeight } from "../model/lora";
 import { type Adapters, type LowRankUpdate, type Params, parameterShapes } from "../model/qwen2";
 import type { BpeTokenizer } from "../tokenizer/bpe-tokenizer";
+import { findChatFormat } from "../tokenizer/chat-template";
 import { OFFLOAD_TOKEN } from "../tokenizer/control-token";
 
 export interface ExportModel {
@@ -43,8 +44,9 @@ export function policyExportModel(
     return { name, shape, data: () => (u ? readMerged(v, u) : (v.data() as Promise<Float32Array>)) };
   });
   const id = (t: string) => tokenizer.idOf(t);
-  const eos = id("<|im_end|>");
-  const bos = id("<|endoftext|>");
+  const format = findChatFormat(tokenizer);
+  const eos = format && id(format.endOfTurn);
+  const bos = format && id(format.bos);
   const offload = id(OFFLOAD_TOKEN);
   return {
     model: {

@@ -19,6 +19,8 @@ export interface ChatFormat {
   endOfTurn: string;
   /** Fills the rows of a batch past a sequence's end (never attended to, never scored). */
   padding: string;
+  /** The checkpoints' bos_token_id (Qwen2.5 names <|endoftext|>; Llama 3 <|begin_of_text|>). */
+  bos: string;
   render(messages: readonly ChatTurn[], options: { addGenerationPrompt: boolean }): string;
   jinja: string;
 }
@@ -27,6 +29,7 @@ export const CHATML: ChatFormat = {
   name: "chatml",
   endOfTurn: "<|im_end|>",
   padding: "<|endoftext|>",
+  bos: "<|endoftext|>",
   render: (messages, { addGenerationPrompt }) => {
     const turns = messages.map((m) => `<|im_start|>${m.role}\n${m.content}<|im_end|>\n`).join("");
     return addGenerationPrompt ? `${turns}<|im_start|>assistant\n` : turns;
@@ -42,6 +45,7 @@ export const LLAMA3: ChatFormat = {
   endOfTurn: "<|eot_id|>",
   // Llama 3 has no padding token; this reserved one is what Meta's fine-tuning recipes pad with.
   padding: "<|finetune_right_pad_id|>",
+  bos: "<|begin_of_text|>",
   render: (messages, { addGenerationPrompt }) =>
     `<|begin_of_text|>${messages.map((m) => `${header(m.role)}${m.content}<|eot_id|>`).join("")}${
       addGenerationPrompt ? header("assistant") : ""
