@@ -7,8 +7,9 @@
 
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { tf } from "../model/backend";
+import { maxTensorElements, tf } from "../model/backend";
 import { type Params, parameterShapes } from "../model/qwen2";
+import { blockLayout } from "../model/row-blocks";
 import { BpeTokenizer } from "../tokenizer/bpe-tokenizer";
 import { OFFLOAD_TOKEN, usedTokenIds, withControlToken } from "../tokenizer/control-token";
 import { type HfModelConfig, parseHfConfig } from "./hf-config";
@@ -136,13 +137,27 @@ export async function openHfCheckpoint(
   return { dir, model, tokenizerJson: json, tokenizer, offloadTokenId: id, offloadAdded: added, weights };
 }
 
-/** The weights as trainable tfjs variables with HF names (what model/qwen2.ts runs). */
-export async function loadParams(ckpt: Pick<HfCheckpoint, "model" | "weights">): Promise<Params> {
+/**
+ * The weights as trainable tfjs variables with HF names (what model/qwen2.ts runs). A weight of more
+ * than `maxElements` values (the backend's binding limit: `maxTensorElements()`) is kept in frozen
+ * row blocks, and never exists whole on the device (model/row-blocks.ts).
+ */
+export async function loadParams(
+  ckpt: Pick<HfCheckpoint, "model" | "weights">,
+  maxElements = maxTensorElements(),
+): Promise<Params> {
   const params: Params = new Map();
   for (const [name, shape] of parameterShapes(ckpt.model.config)) {
-    const value = tf.tensor(await ckpt.weights.read(name), shape, "float32");
-    params.set(name, tf.variable(value, true));
-    value.dispose();
+    const [rows, cols = 1] = shape as [number, number?];
+    const blocks = blockLayout(name, rows, cols, maxElements);
+    for (const b of blocks) {
+      const data = await (blocks.length === 1
+        ? ckpt.weights.read(name)
+        : ckpt.weights.read(name, b.start, b.start + b.rows));
+      const value = tf.tensor(data, [b.rows, ...shape.slice(1)], "float32");
+      params.set(b.name, tf.variable(value, blocks.length === 1));
+      value.dispose();
+    }
   }
   return params;
 }

@@ -10,6 +10,7 @@ import { tf } from "../model/backend";
 import type { Qwen2Config } from "../model/config";
 import { mergedWeight } from "../model/lora";
 import { type Adapters, type LowRankUpdate, type Params, parameterShapes } from "../model/qwen2";
+import { readRows, weightBlocks } from "../model/row-blocks";
 import type { BpeTokenizer } from "../tokenizer/bpe-tokenizer";
 import { findChatFormat } from "../tokenizer/chat-template";
 import { OFFLOAD_TOKEN } from "../tokenizer/control-token";
@@ -38,10 +39,9 @@ export function policyExportModel(
   adapters?: Adapters,
 ): ExportModel {
   const tensors = parameterShapes(config).map(([name, shape]) => {
-    const v = params.get(name);
-    if (!v) throw new Error(`Export: the model has no ${name}.`);
+    const blocks = weightBlocks(params, name);
     const u = adapters?.update(name);
-    return { name, shape, data: () => (u ? readMerged(v, u) : (v.data() as Promise<Float32Array>)) };
+    return { name, shape, data: () => (u ? readMerged(blocks[0]!, u) : readRows(blocks)) };
   });
   const id = (t: string) => tokenizer.idOf(t);
   const format = findChatFormat(tokenizer);

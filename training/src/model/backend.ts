@@ -155,6 +155,19 @@ export function patchWasmKernels(limits: MatMulLimits = DEFAULT_MATMUL_LIMITS): 
   });
 }
 
+/**
+ * The most values (f32) one tensor may hold for every kernel to read it whole: on webgpu the device's
+ * maxStorageBufferBindingSize (larger weights go in row blocks: row-blocks.ts); on wasm and cpu
+ * there is no such limit (wasm's patched BatchMatMul slices huge operands itself).
+ */
+export function maxTensorElements(): number {
+  if (tf.getBackend() !== "webgpu") return Number.POSITIVE_INFINITY;
+  const { device } = tf.backend() as unknown as {
+    device: { limits: { maxStorageBufferBindingSize: number } };
+  };
+  return Math.floor(device.limits.maxStorageBufferBindingSize / 4);
+}
+
 let navigatorGpu: Promise<GPU> | undefined;
 
 /** Node's navigator.gpu: Dawn's, with the WebGPU constants (GPUBufferUsage...) tfjs reads as globals. */

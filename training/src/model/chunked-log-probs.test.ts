@@ -38,7 +38,7 @@ describe("chunkedTargetLogProbs", () => {
       await useBackend("wasm");
       // Chunks of 3 rows: 3 + 3 + 1.
       const chunked = (x: tf.Tensor, head: tf.Tensor, t: number) =>
-        chunkedTargetLogProbs(x as tf.Tensor2D, head, tf.tensor1d(targets, "int32"), t, 3);
+        chunkedTargetLogProbs(x as tf.Tensor2D, [head], tf.tensor1d(targets, "int32"), t, 3);
       const want = valuesAndGrads(plain, trainableHead);
       const got = valuesAndGrads(chunked, trainableHead);
       expect(maxAbsDiff(got.values, want.values)).toBeLessThan(1e-5);
@@ -46,4 +46,20 @@ describe("chunkedTargetLogProbs", () => {
       if (trainableHead) expect(maxAbsDiff(got.dHead!, want.dHead!)).toBeLessThan(1e-5);
       else expect(got.dHead).toBeUndefined();
     });
+
+  it("takes a frozen head in row blocks (4 + 4 + 3 rows) with the same values and input gradient", async () => {
+    await useBackend("wasm");
+    const blocked = (x: tf.Tensor, head: tf.Tensor, t: number) =>
+      chunkedTargetLogProbs(
+        x as tf.Tensor2D,
+        [0, 4, 8].map((start) => tf.slice(head, [start, 0], [Math.min(4, vocab - start), -1])),
+        tf.tensor1d(targets, "int32"),
+        t,
+        3,
+      );
+    const want = valuesAndGrads(plain, false);
+    const got = valuesAndGrads(blocked, false);
+    expect(maxAbsDiff(got.values, want.values)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(got.dx, want.dx)).toBeLessThan(1e-5);
+  });
 });

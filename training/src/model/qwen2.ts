@@ -16,6 +16,7 @@ import { chunkedTargetLogProbs } from "./chunked-log-probs";
 import { headDim, type Qwen2Config, validateConfig } from "./config";
 import { recomputedInBackward } from "./recompute";
 import { llama3FrequencyFactors } from "./rope-scaling";
+import { gatherRows, timesTransposed, weightBlocks } from "./row-blocks";
 
 export type Params = Map<string, tf.Variable>;
 
@@ -151,11 +152,20 @@ export function forward(
   adapters?: Adapters,
 ): { logits: tf.Tensor3D; cache: KvCache } {
   const stack = decoderStack(c, params, ids, cache, adapters);
-  return { logits: linear(stack.hidden, outputHead(c, params)) as tf.Tensor3D, cache: stack.cache };
+  return { logits: headLogits(stack.hidden, outputHead(c, params)) as tf.Tensor3D, cache: stack.cache };
 }
 
+/** The output head's row blocks (one unless the backend cannot bind it whole: row-blocks.ts). */
 const outputHead = (c: Qwen2Config, params: Params) =>
-  p(params, c.tieEmbeddings ? "model.embed_tokens.weight" : "lm_head.weight");
+  weightBlocks(params, c.tieEmbeddings ? "model.embed_tokens.weight" : "lm_head.weight");
+
+/** Logits [..., vocab] of hidden states [..., H]. */
+function headLogits(hidden: tf.Tensor, head: readonly tf.Tensor[]): tf.Tensor {
+  if (head.length === 1) return linear(hidden, head[0]!);
+  const shape = hidden.shape;
+  const flat = timesTransposed(tf.reshape(hidden, [-1, shape[shape.length - 1]!]), head);
+  return tf.reshape(flat, [...shape.slice(0, -1), flat.shape[1]!]);
+}
 
 /**
  * The final-normed hidden states [B, T, H] the output head reads, and the updated cache (as forward).
@@ -175,13 +185,14 @@ function decoderStack(
   const hd = headDim(c);
   const groups = c.numHeads / c.numKvHeads;
   const offset = cache?.length ?? 0;
-  const embed = p(params, "model.embed_tokens.weight");
+  const embed = weightBlocks(params, "model.embed_tokens.weight");
+  const trainedEmbedding = embed.length === 1 && embed[0]!.trainable;
   const flatIds = tf.reshape(ids, [-1]);
   // A trained embedding is looked up by a one-hot product (its gradient is a plain matmul); a frozen one
   // (under LoRA) by gather: a real vocabulary's product costs 2 x 152k x 896 FLOP per token.
-  const rows = embed.trainable
-    ? tf.matMul(tf.oneHot(flatIds, c.vocabSize), embed)
-    : tf.gather(embed, flatIds);
+  const rows = trainedEmbedding
+    ? tf.matMul(tf.oneHot(flatIds, c.vocabSize), embed[0]!)
+    : gatherRows(embed, flatIds);
   let x: tf.Tensor = tf.reshape(rows, [batch, length, c.hiddenSize]);
   const { cos, sin } = ropeTables(c, offset, length);
   const total = offset + length;
@@ -238,7 +249,7 @@ function decoderStack(
     return { x: out, k, v };
   };
 
-  const checkpointed = recompute && !cache && !embed.trainable;
+  const checkpointed = recompute && !cache && !trainedEmbedding;
   const adapted = checkpointed ? [...params.keys()].filter((n) => adapters?.update(n)) : [];
   for (let i = 0; i < c.numLayers; i++) {
     if (checkpointed) {
@@ -302,7 +313,7 @@ export function tokenLogProbs(
     );
     return tf.reshape(flat, [batch, length]);
   }
-  const logits = linear(hidden, head);
+  const logits = headLogits(hidden, head);
   const logProbs = tf.logSoftmax(temperature === 1 ? logits : tf.div(logits, temperature));
   return tf.sum(tf.mul(logProbs, tf.oneHot(targets, c.vocabSize)), -1) as tf.Tensor2D;
 }

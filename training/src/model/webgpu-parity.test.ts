@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { type BackendName, tf, useBackend, webgpuAdapterInfo } from "./backend";
+import { type BackendName, maxTensorElements, tf, useBackend, webgpuAdapterInfo } from "./backend";
 import { PRESETS, type Qwen2Config } from "./config";
 import { initLora, LORA_TARGETS, type LoraConfig, LoraParams, loraSlots } from "./lora";
 import { packBatch, supervisedLoss } from "./policy-loss";
 import { forward, initParams, type Params } from "./qwen2";
+import { blockLayout } from "./row-blocks";
 import { maxAbsDiff, perturb } from "./test-helpers";
 
 const c: Qwen2Config = {
@@ -36,11 +37,34 @@ function restore(s: Snapshot, name: string, trainable: boolean): tf.Variable {
   return tf.variable(tf.tensor(values, shape), trainable);
 }
 
+/** The base as frozen variables, its embedding in row blocks of at most `maxElements` values (as loadParams keeps one over the limit). */
+function restoreBase(base: Snapshot, maxElements: number): Params {
+  const params: Params = new Map();
+  for (const [name, { shape, values }] of base) {
+    const [rows, cols = 1] = shape as [number, number?];
+    const limit = name === "model.embed_tokens.weight" ? maxElements : Number.POSITIVE_INFINITY;
+    for (const b of blockLayout(name, rows, cols, limit))
+      params.set(
+        b.name,
+        tf.variable(
+          tf.tensor(values.subarray(b.start * cols, (b.start + b.rows) * cols), [b.rows, ...shape.slice(1)]),
+          false,
+        ),
+      );
+  }
+  return params;
+}
+
 /** Logits of the adapted model and the gradient of the supervised loss with respect to every LoRA matrix. */
-async function logitsAndLoraGrads(backend: BackendName, base: Snapshot, adapters: Snapshot) {
+async function logitsAndLoraGrads(
+  backend: BackendName,
+  base: Snapshot,
+  adapters: Snapshot,
+  maxElements = Number.POSITIVE_INFINITY,
+) {
   await useBackend(backend);
   expect(tf.getBackend()).toBe(backend);
-  const params: Params = new Map([...base.keys()].map((name) => [name, restore(base, name, false)]));
+  const params = restoreBase(base, maxElements);
   const lora = new LoraParams(
     loraConfig,
     loraSlots(c, params, loraConfig).map(({ weight, a, b }) => ({
@@ -111,4 +135,41 @@ describe("webgpu backend", () => {
       expect(maxAbsDiff(gpu.grads.get(name)!, g) / maxAbs(g), name).toBeLessThan(1e-4);
     }
   });
+
+  it("gives the same with the embedding and tied head in row blocks (40 + 40 + 16 rows)", async (ctx) => {
+    if (!adapter.available) ctx.skip(adapter.reason);
+    const wasm = await logitsAndLoraGrads("wasm", base, adapters);
+    const gpu = await logitsAndLoraGrads("webgpu", base, adapters, 40 * c.hiddenSize);
+    expect(maxAbsDiff(gpu.logits, wasm.logits)).toBeLessThan(1e-4);
+    for (const [name, g] of wasm.grads)
+      expect(maxAbsDiff(gpu.grads.get(name)!, g) / maxAbs(g), name).toBeLessThan(1e-4);
+  });
+
+  it("runs an embedding larger than the adapter's binding limit, in blocks under it", async (ctx) => {
+    if (!adapter.available) ctx.skip(adapter.reason);
+    await useBackend("webgpu");
+    const limit = maxTensorElements();
+    expect(limit).toBe(Math.floor(adapter.available ? adapter.maxStorageBufferBindingSize / 4 : 0));
+    // One row more than the limit holds (lavapipe: 128 MiB, 524,289 rows of 64).
+    const big = { ...c, vocabSize: Math.floor(limit / c.hiddenSize) + 1 };
+    await useBackend("wasm");
+    const params = initParams(big, 4);
+    const embedding = params.get("model.embed_tokens.weight")!;
+    embedding.assign(tf.randomNormal([big.vocabSize, big.hiddenSize], 0, 0.1, "float32", 5));
+    const ids = [3, big.vocabSize - 1, 77, 524_000 % big.vocabSize];
+    const wasmLogits = tf.tidy(() => forward(big, params, tf.tensor2d([ids], undefined, "int32")).logits);
+    const want = (await wasmLogits.data()) as Float32Array;
+    const weights = await snapshot(params);
+    wasmLogits.dispose();
+    for (const v of params.values()) v.dispose();
+    await useBackend("webgpu");
+    const blocked = restoreBase(weights, limit);
+    expect(blocked.has("model.embed_tokens.weight#1")).toBe(true);
+    const gpuLogits = tf.tidy(() => forward(big, blocked, tf.tensor2d([ids], undefined, "int32")).logits);
+    const got = (await gpuLogits.data()) as Float32Array;
+    gpuLogits.dispose();
+    for (const v of blocked.values()) v.dispose();
+    expect(got.length).toBe(want.length);
+    expect(maxAbsDiff(got, want)).toBeLessThan(1e-4);
+  }, 120_000);
 });
