@@ -8,6 +8,8 @@
  *     from its checkpoint.
  *   train eval --run runs/tiny --test FILE.jsonl [--task arithmetic|countdown|math]
  *     every method of a finished run on another test file, with the run's calibration.
+ *   train data --independent --out FILE.jsonl [--count N] [--seed S] [--product-share X]
+ *     a test file drawn apart from the training mix: uniform 2-3 digit sums and two-digit products.
  *   train report --run DIR
  *     the mean ± spread report over the finished seed-K folders of a --seeds run.
  *   train method --run DIR --method gapg|task-only|collab-aware
@@ -46,8 +48,9 @@ import { accuracyVsCloud } from "./report/plots";
 import { categoryTable, resultsTable, targetsList } from "./report/run-report";
 import { type RunResults, writeReport } from "./report/write-report";
 import { LlamaCppSampler } from "./rollout/llama-cpp-sampler";
+import { independentSums } from "./tasks/independent-sums";
 import { parseSumMix } from "./tasks/sum-mix";
-import { readTaskJsonl } from "./tasks/task-jsonl";
+import { readTaskJsonl, toJsonl } from "./tasks/task-jsonl";
 import type { TaskName } from "./tasks/types";
 
 const USAGE = `usage:
@@ -60,6 +63,7 @@ const USAGE = `usage:
              [--lora RANK,ALPHA,TARGET+TARGET...] [--backend wasm|webgpu] [--steps N] [--prompts N] [--group N]
              [--lr X] [--max-new-tokens N] [--seed N] [--resume] [--model-lib URL] [--base-url URL]
   train eval --run DIR --test FILE.jsonl [--task arithmetic|countdown|math]
+  train data --independent --out FILE.jsonl [--count 600] [--seed 2026] [--product-share 0.1]
   train method --run DIR --method gapg|task-only|collab-aware
   train report --run DIR
   train demo --gguf FILE --decisions FILE [--run DIR]`;
@@ -70,6 +74,9 @@ const { values, positionals } = parseArgs({
     out: { type: "string" },
     seed: { type: "string" },
     seeds: { type: "string" },
+    independent: { type: "boolean" },
+    count: { type: "string" },
+    "product-share": { type: "string" },
     "seed-jobs": { type: "string" },
     jobs: { type: "string" },
     quick: { type: "boolean" },
@@ -423,8 +430,21 @@ async function gapg(): Promise<void> {
   }
 }
 
+/** `train data --independent`: a test file drawn apart from the training mix (tasks/independent-sums.ts). */
+async function data(): Promise<void> {
+  if (!values.independent || !values.out) throw new Error(`data needs --independent and --out.\n${USAGE}`);
+  const examples = independentSums(
+    number("count") ?? 600,
+    number("seed") ?? 2026,
+    number("product-share") ?? 0.1,
+  );
+  await writeFile(values.out, toJsonl(examples));
+  console.log(`wrote ${examples.length} prompts to ${values.out}`);
+}
+
 const commands: Record<string, () => Promise<void>> = {
   pipeline,
+  data,
   eval: evaluate,
   method,
   report,
