@@ -15,7 +15,9 @@
  *   train method --run DIR --method gapg|task-only|collab-aware
  *     one method of a pipeline run from its warm-up (the pipeline runs these in parallel processes).
  *   train demo --gguf FILE --decisions FILE [--run DIR]
- *     the app's bundled model: the seeded pipeline's GAPG model with its card (npm run make-demo-model).
+ *     the app's bundled model (npm run make-demo-model): seeds 1-3 of the default pipeline, and the GAPG
+ *     model of the seed best on its validation prompts, with its card. --run ships a finished run, or
+ *     the best seed of a finished --seeds folder.
  *   train gapg --base HF_FOLDER --data FILE.jsonl --out DIR [--lora R,A,T+T] [--backend wasm|webgpu] ...
  *     LoRA GAPG on a real instruct checkpoint (the paper's lr 5e-6 and 32 x 8 by default), with the
  *     offload bias calibrated, a held-out evaluation and every export the app and HF read.
@@ -28,6 +30,7 @@ import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { cliOracle } from "./cloud/cli-oracle";
 import { checkTargets } from "./eval/targets";
+import { seedsByValidation } from "./export/pick-seed";
 import { shipRunModel } from "./export/ship-run-model";
 import { evaluateRun } from "./gapg/run-eval";
 import { CHECKPOINT_GAPG, DEFAULT_LORA, trainCheckpoint } from "./gapg/train-checkpoint";
@@ -204,11 +207,7 @@ async function pipelineOneSeed(cfg: PipelineConfig): Promise<void> {
  * Runs each seed as its own process, `--seed-jobs` at a time (all at once by default: a seed's warm-up
  * is single-threaded, so seeds side by side keep both cores busy), then reports mean ± spread.
  */
-async function pipelineSeeds(cfg: PipelineConfig, seeds: number): Promise<void> {
-  const passOn = process.argv.slice(2).filter((a, i, all) => {
-    const flag = (f: string) => a === f || all[i - 1] === f || a.startsWith(`${f}=`);
-    return !["--seeds", "--seed-jobs", "--out", "--seed"].some(flag);
-  });
+async function pipelineSeeds(cfg: PipelineConfig, seeds: number, passOn: readonly string[]): Promise<void> {
   const seedJobs = number("seed-jobs") ?? seeds;
   const t0 = performance.now();
   await inPool(
@@ -265,7 +264,12 @@ async function pipeline(): Promise<void> {
   if (seeds === undefined) return pipelineOneSeed(cfg);
   if (!Number.isInteger(seeds) || seeds < 1)
     throw new Error(`--seeds must be a positive integer, got ${seeds}.`);
-  return pipelineSeeds(cfg, seeds);
+  // Each seed's process gets this command line without the flags that name seeds and folders.
+  const passOn = process.argv.slice(2).filter((a, i, all) => {
+    const flag = (f: string) => a === f || all[i - 1] === f || a.startsWith(`${f}=`);
+    return !["--seeds", "--seed-jobs", "--out", "--seed"].some(flag);
+  });
+  return pipelineSeeds(cfg, seeds, passOn);
 }
 
 /** Test questions that were also the run's training or validation prompts make an evaluation optimistic. */
@@ -343,12 +347,22 @@ async function method(): Promise<void> {
  * default pipeline (into runs/demo, or takes a finished --run) and writes its GAPG model with the
  * card, plus the evaluator's decisions on held-out prompts for the app's end-to-end test.
  */
+/** The demo model is the best of this many seeds on validation prompts (export/pick-seed.ts). */
+const DEMO_SEEDS = 3;
+
 async function demo(): Promise<void> {
   if (!values.gguf || !values.decisions) throw new Error(`demo needs --gguf and --decisions.\n${USAGE}`);
   let run = values.run;
   if (!run) {
     run = "runs/demo";
-    await pipelineOneSeed({ ...pipelineConfig(), outDir: run });
+    await pipelineSeeds({ ...pipelineConfig(), outDir: run }, DEMO_SEEDS, ["pipeline"]);
+  }
+  const seeds = await seedsByValidation(run);
+  if (seeds.length > 0) {
+    console.log(
+      `validation accuracy at the budget: ${seeds.map((c) => `seed ${c.seed} ${(100 * c.validationAccuracy).toFixed(1)}%`).join(", ")}; shipping seed ${seeds[0]!.seed}`,
+    );
+    run = seeds[0]!.run;
   }
   const card = await shipRunModel(run, {
     gguf: values.gguf,
