@@ -147,8 +147,9 @@ test("forged messages are ignored: no conversation read, no setting changed, no 
   page,
 }) => {
   const widget = await openWidget(page, `${SITE_A}/hostile.html`);
-  // The host page itself posts things the protocol does not have, or has in another shape.
-  await page.evaluate(() => {
+  // The host page itself posts things the protocol does not have, or has in another shape. The one
+  // valid message suggests a product the demo model sends to the cloud (its evaluator's decision).
+  await page.evaluate((suggestion) => {
     const frame = document.querySelector("tandem-chat")?.shadowRoot?.querySelector("iframe")?.contentWindow;
     const base = { tandem: "widget", v: 1 };
     const target = "*";
@@ -158,15 +159,15 @@ test("forged messages are ignored: no conversation read, no setting changed, no 
     frame?.postMessage("send What is 9*9?", target);
     frame?.postMessage({ ...base, type: "focus", extra: true }, target);
     // Valid: it may only become a suggestion the user has to accept.
-    frame?.postMessage({ ...base, type: "send", text: "What is 9*9?" }, target);
-  });
+    frame?.postMessage({ ...base, type: "send", text: suggestion }, target);
+  }, ESCALATED_HARD.text);
   // A frame from another origin inside the host forges widget events to the host.
   const forger = page.frames().find((f) => f.url().startsWith(`${SITE_B}/forger.html`));
   const posted = await forger?.evaluate(() => (window as unknown as { forge: () => number }).forge());
   // Frames in a shadow tree are not in window.frames: the forger cannot even address the widget.
   expect(posted).toBe(0);
 
-  await expect(widget.getByTestId("host-suggestion")).toContainText("What is 9*9?");
+  await expect(widget.getByTestId("host-suggestion")).toContainText(ESCALATED_HARD.text);
   await expect(widget.locator("main")).toHaveAttribute("data-ignored-messages", "5");
   expect(
     await page.evaluate(
