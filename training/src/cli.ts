@@ -50,7 +50,7 @@ import { codeVersion } from "./report/code-version";
 import { accuracyVsCloud } from "./report/plots";
 import { categoryTable, resultsTable, targetsList } from "./report/run-report";
 import { type RunResults, writeReport } from "./report/write-report";
-import { LlamaCppSampler } from "./rollout/llama-cpp-sampler";
+import { LlamaCppSampler, parseRolloutDevice } from "./rollout/llama-cpp-sampler";
 import { independentSums } from "./tasks/independent-sums";
 import { parseSumMix } from "./tasks/sum-mix";
 import { readTaskJsonl, toJsonl } from "./tasks/task-jsonl";
@@ -65,6 +65,7 @@ const USAGE = `usage:
   train gapg --base HF_FOLDER --data FILE.jsonl --out DIR [--task arithmetic|countdown|math]
              [--lora RANK,ALPHA,TARGET+TARGET...] [--backend wasm|webgpu] [--steps N] [--prompts N] [--group N]
              [--lr X] [--max-new-tokens N] [--seed N] [--resume] [--model-lib URL] [--base-url URL]
+             [--rollouts cpu|gpu]
   train eval --run DIR --test FILE.jsonl [--task arithmetic|countdown|math]
   train data --independent --out FILE.jsonl [--count 600] [--seed 2026] [--product-share 0.1]
   train method --run DIR --method gapg|task-only|collab-aware
@@ -81,6 +82,7 @@ const { values, positionals } = parseArgs({
     count: { type: "string" },
     "product-share": { type: "string" },
     "seed-jobs": { type: "string" },
+    rollouts: { type: "string" },
     jobs: { type: "string" },
     quick: { type: "boolean" },
     resume: { type: "boolean" },
@@ -408,7 +410,11 @@ async function gapg(): Promise<void> {
     maxNewTokens: number("max-new-tokens") ?? CHECKPOINT_GAPG.maxNewTokens,
   };
   const { oracle, stop } = await cliOracle(join(values.out, "cloud-cache"));
-  const sampler = await LlamaCppSampler.create(gapgConfig.groupSize * 8);
+  const sampler = await LlamaCppSampler.create(
+    gapgConfig.groupSize * 8,
+    parseRolloutDevice(values.rollouts, "cpu"),
+  );
+  console.log(`rollouts: llama.cpp on ${sampler.device}`);
   try {
     const result = await trainCheckpoint(
       {

@@ -22,7 +22,7 @@ import { type BackendName, tf, useBackend } from "./model/backend";
 import { PRESETS, type Qwen2Config } from "./model/config";
 import { initLora } from "./model/lora";
 import { packBatch, policyGradientLoss } from "./model/policy-loss";
-import { LlamaCppSampler } from "./rollout/llama-cpp-sampler";
+import { LlamaCppSampler, parseRolloutDevice } from "./rollout/llama-cpp-sampler";
 import { generateSumMix } from "./tasks/sum-mix";
 
 const { values } = parseArgs({
@@ -36,6 +36,7 @@ const { values } = parseArgs({
     prompts: { type: "string" },
     group: { type: "string" },
     "max-new-tokens": { type: "string" },
+    rollouts: { type: "string" },
   },
 });
 
@@ -97,7 +98,12 @@ if (!values.base) {
 const checkpointSeconds = seconds();
 const described = await describeCheckpoint(base);
 const { oracle, stop } = await cliOracle(join(work, "cloud-cache"));
-const sampler = await LlamaCppSampler.create(prompts * group);
+// Rollouts on the GPU when node-llama-cpp has a GPU binary for it (README: "Rollouts on a GPU").
+const sampler = await LlamaCppSampler.create(
+  prompts * group,
+  parseRolloutDevice(values.rollouts, cpu ? "cpu" : "gpu"),
+);
+console.log(`rollouts: llama.cpp on ${sampler.device}`);
 try {
   const result = await trainCheckpoint(
     {

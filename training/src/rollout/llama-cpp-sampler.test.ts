@@ -45,6 +45,19 @@ describe("llama.cpp rollouts", () => {
     }
   });
 
+  it("asked for GPU rollouts without a GPU binary (npm ci installs none), decodes on the CPU, the same tokens", async (ctx) => {
+    const gpu = await LlamaCppSampler.create(2, "gpu");
+    try {
+      if (gpu.device !== "cpu") ctx.skip(`a GPU build of llama.cpp is installed here (${gpu.device})`);
+      const options = { samples: 2, maxNewTokens: 24, temperature: 0, seed: 1 };
+      const tfjs = await policy.sample(example, options);
+      const llama = await withSampler(gpu, () => policy.sample(example, options));
+      expect(llama.map((c) => c.ids)).toEqual(tfjs.map((c) => c.ids));
+    } finally {
+      await gpu.dispose();
+    }
+  });
+
   it("stops at a stop token and never samples a banned one", async () => {
     const options = { samples: 4, maxNewTokens: 30, temperature: 1.5, seed: 2, stopIds: [policy.endId] };
     const free = await llamaCpp.sample(policy, policy.promptIds(example), options);

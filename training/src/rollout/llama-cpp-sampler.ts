@@ -29,6 +29,26 @@ export function cpuLlama(): Promise<Llama> {
   return getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
 }
 
+/**
+ * Where rollouts decode: "cpu", or "gpu": node-llama-cpp's prebuilt CUDA (or Vulkan, Metal) binary
+ * when one is installed and finds its GPU, the CPU otherwise. `npm ci` installs no GPU binary (the
+ * root package.json's overrides keep it small); README: "Rollouts on a GPU".
+ */
+export type RolloutDevice = "cpu" | "gpu";
+
+/** `--rollouts cpu|gpu`, or the fallback when not given. */
+export function parseRolloutDevice(text: string | undefined, fallback: RolloutDevice): RolloutDevice {
+  const device = text ?? fallback;
+  if (device !== "cpu" && device !== "gpu") throw new Error(`--rollouts is cpu or gpu, got ${device}.`);
+  return device;
+}
+
+async function rolloutLlama(device: RolloutDevice): Promise<Llama> {
+  if (device === "cpu") return cpuLlama();
+  // "A prebuilt binary was not found, falling back to using no GPU" is a warning: shown.
+  return getLlama({ gpu: "auto", build: "never", logLevel: LlamaLogLevel.warn });
+}
+
 export interface LoadedSampler {
   model: LlamaModel;
   context: LlamaContext;
@@ -238,8 +258,14 @@ export class LlamaCppSampler implements Sampler {
     private readonly capacity: number,
   ) {}
 
-  static async create(capacity = 64): Promise<LlamaCppSampler> {
-    return new LlamaCppSampler(await cpuLlama(), await mkdtemp(join(tmpdir(), "tandem-rollouts-")), capacity);
+  static async create(capacity = 64, device: RolloutDevice = "cpu"): Promise<LlamaCppSampler> {
+    const llama = await rolloutLlama(device);
+    return new LlamaCppSampler(llama, await mkdtemp(join(tmpdir(), "tandem-rollouts-")), capacity);
+  }
+
+  /** What decodes: "cpu", or the GPU backend node-llama-cpp found ("cuda", "vulkan", "metal"). */
+  get device(): string {
+    return this.llama.gpu || "cpu";
   }
 
   private async context(model: SamplerModel): Promise<LlamaContext> {
