@@ -1,5 +1,5 @@
 /**
- * The short learning run (about 2.5 minutes) on the invisible-difficulty mix: a small model warmed up
+ * The short learning run (about 3 minutes) on the invisible-difficulty mix: a small model warmed up
  * on carry-free sums (with <|offload|> placed at random steps, whatever the difficulty) meets carries
  * and products in GAPG, with llama.cpp rollouts at temperature 1. Learning must show: the offload
  * decision moves onto the prompts the local model fails (AUC of the offload score for "local fails"
@@ -90,9 +90,9 @@ describe("GAPG short run", () => {
       const before = await outcomes(policy, task, oracle, probe, 64);
       await trainGapg(policy, task, oracle, train, {
         ...DEFAULT_GAPG,
-        steps: 20,
+        steps: 15,
         promptsPerBatch: 16,
-        lr: 2e-4,
+        lr: 3e-4,
         seed: 11,
       });
       const after = await outcomes(policy, task, oracle, probe, 64);
@@ -112,9 +112,10 @@ describe("GAPG short run", () => {
       );
 
       // Measured (the run is deterministic: seeded data, tfjs, lockstep llama.cpp sampling): AUC
-      // 0.666 -> 0.942 after 20 GAPG steps at lr 2e-4, carry-free accuracy 1.00 -> 1.00 (at lr 1e-4:
-      // 0.863 after 20 steps; 300 warm-up steps and 20 GAPG steps at 1e-4: 0.633 -> 0.739). The bars
-      // leave margin under that.
+      // 0.666 -> 0.903 after 15 GAPG steps at lr 3e-4, carry-free accuracy 1.00 -> 1.00. Shorter runs
+      // to fit CI's 3 minutes learned less: 20 steps at 2e-4 gave 0.942 (the run before this one), 14
+      // at 2.5e-4 0.841, 15 steps of 12 prompts at 3e-4 0.875, 20 of 12 at 2.5e-4 0.890; a 340-step
+      // warm-up 0.476 -> 0.625. The bars leave margin under 0.903.
       expect(failureAuc(after)).toBeGreaterThan(failureAuc(before) + 0.2);
       expect(failureAuc(after)).toBeGreaterThan(0.85);
       expect(carryFreeAccuracy(after)).toBeGreaterThanOrEqual(carryFreeAccuracy(before) - 0.05);
