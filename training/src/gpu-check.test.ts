@@ -18,7 +18,7 @@ describe("gpu:check --cpu", () => {
       maxBuffer: 1 << 24,
     });
     const report = JSON.parse(stdout);
-    expect(report).toMatchObject({ backend: "wasm", shape: "tiny", steps: 1 });
+    expect(report).toMatchObject({ backend: "wasm", shape: "tiny", steps: 1, rolloutDevice: "cpu" });
     for (const key of ["stepSeconds", "rolloutTokensPerSecond", "learnerGflops", "peakRssMiB"])
       expect(report[key], key).toBeGreaterThan(0);
     expect(report.exported).toEqual(["adapter", "model", "base-gapg-f16.gguf", "model-card.json"]);

@@ -103,7 +103,6 @@ const sampler = await LlamaCppSampler.create(
   prompts * group,
   parseRolloutDevice(values.rollouts, cpu ? "cpu" : "gpu"),
 );
-console.log(`rollouts: llama.cpp on ${sampler.device}`);
 try {
   const result = await trainCheckpoint(
     {
@@ -143,6 +142,7 @@ try {
     parameters,
     steps: result.logs.length,
     stepSeconds: sum((l) => l.stepSeconds) / result.logs.length,
+    rolloutDevice: sampler.device,
     rolloutTokensPerSecond: sum((l) => l.rolloutTokens) / sum((l) => l.rolloutSeconds),
     gapgLearnerSeconds: sum((l) => l.learnerSeconds) / result.logs.length,
     // Forward (2N) and the activations' backward (2N) per token; LoRA's own weight gradients are small.
