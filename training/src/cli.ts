@@ -344,14 +344,15 @@ async function method(): Promise<void> {
   }
 }
 
-/**
- * `train demo --gguf FILE --decisions FILE [--run DIR]`: the app's bundled model. Runs the seeded
- * default pipeline (into runs/demo, or takes a finished --run) and writes its GAPG model with the
- * card, plus the evaluator's decisions on held-out prompts for the app's end-to-end test.
- */
 /** The demo model is the best of this many seeds on validation prompts (export/pick-seed.ts). */
 const DEMO_SEEDS = 3;
 
+/**
+ * `train demo --gguf FILE --decisions FILE [--run DIR]`: the app's bundled model. Runs DEMO_SEEDS
+ * seeds of the default pipeline (into runs/demo, or takes a finished --run: one run, or a --seeds
+ * folder) and writes the GAPG model of the seed best on validation with its card, plus the
+ * evaluator's decisions on held-out prompts for the app's end-to-end test.
+ */
 async function demo(): Promise<void> {
   if (!values.gguf || !values.decisions) throw new Error(`demo needs --gguf and --decisions.\n${USAGE}`);
   let run = values.run;

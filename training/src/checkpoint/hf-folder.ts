@@ -151,9 +151,7 @@ export async function loadParams(
     const [rows, cols = 1] = shape as [number, number?];
     const blocks = blockLayout(name, rows, cols, maxElements);
     for (const b of blocks) {
-      const data = await (blocks.length === 1
-        ? ckpt.weights.read(name)
-        : ckpt.weights.read(name, b.start, b.start + b.rows));
+      const data = await ckpt.weights.read(name, b.start, b.start + b.rows);
       const value = tf.tensor(data, [b.rows, ...shape.slice(1)], "float32");
       params.set(b.name, tf.variable(value, blocks.length === 1));
       value.dispose();

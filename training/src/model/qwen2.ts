@@ -159,9 +159,8 @@ export function forward(
 const outputHead = (c: Qwen2Config, params: Params) =>
   weightBlocks(params, c.tieEmbeddings ? "model.embed_tokens.weight" : "lm_head.weight");
 
-/** Logits [..., vocab] of hidden states [..., H]. */
+/** Logits [..., vocab] of hidden states [..., H] (in one piece: the ops of `linear`). */
 function headLogits(hidden: tf.Tensor, head: readonly tf.Tensor[]): tf.Tensor {
-  if (head.length === 1) return linear(hidden, head[0]!);
   const shape = hidden.shape;
   const flat = timesTransposed(tf.reshape(hidden, [-1, shape[shape.length - 1]!]), head);
   return tf.reshape(flat, [...shape.slice(0, -1), flat.shape[1]!]);

@@ -67,9 +67,16 @@ const REQUIRED: Record<ChatFormat["name"], readonly string[]> = {
 
 type Vocabulary = { idOf(token: string): number | undefined };
 
+export const CHAT_FORMATS: Readonly<Record<ChatFormat["name"], ChatFormat>> = {
+  chatml: CHATML,
+  "llama-3": LLAMA3,
+};
+
 /** The format whose special tokens the tokenizer has (ChatML first), if any. */
 export function findChatFormat(tokenizer: Vocabulary): ChatFormat | undefined {
-  return [CHATML, LLAMA3].find((f) => REQUIRED[f.name].every((t) => tokenizer.idOf(t) !== undefined));
+  return Object.values(CHAT_FORMATS).find((f) =>
+    REQUIRED[f.name].every((t) => tokenizer.idOf(t) !== undefined),
+  );
 }
 
 /** The tokenizer's chat format, or a clear error. */
