@@ -52,13 +52,13 @@ import { categoryTable, resultsTable, targetsList } from "./report/run-report";
 import { type RunResults, writeReport } from "./report/write-report";
 import { LlamaCppSampler, parseRolloutDevice } from "./rollout/llama-cpp-sampler";
 import { independentSums } from "./tasks/independent-sums";
-import { parseSumMix } from "./tasks/sum-mix";
+import { parseSumMix, withShapeDefaults } from "./tasks/sum-mix";
 import { readTaskJsonl, toJsonl } from "./tasks/task-jsonl";
 import type { TaskName } from "./tasks/types";
 
 const USAGE = `usage:
   train pipeline [--out DIR] [--seed N | --seeds N [--seed-jobs K]] [--jobs J] [--quick] [--resume]
-                 [--mix carry-free,carry,hard] [--same-length] [--examples N] [--warmup-steps N] [--warmup-lr X]
+                 [--mix carry-free,carry,hard] [--same-length] [--natural-carries X] [--examples N] [--warmup-steps N] [--warmup-lr X]
                  [--warmup-rise N] [--warmup-offload X] [--steps N] [--prompts N] [--lr X] [--temperature X]
                  [--budget-gain X]
                  [--sampler llama-cpp|tfjs]
@@ -88,6 +88,7 @@ const { values, positionals } = parseArgs({
     resume: { type: "boolean" },
     mix: { type: "string" },
     "same-length": { type: "boolean" },
+    "natural-carries": { type: "string" },
     examples: { type: "string" },
     "warmup-steps": { type: "string" },
     "warmup-lr": { type: "string" },
@@ -153,6 +154,10 @@ function pipelineConfig(): PipelineConfig {
   cfg.examples = number("examples") ?? cfg.examples;
   if (values.mix !== undefined) cfg.mix = parseSumMix(values.mix);
   if (values["same-length"]) cfg.sumShape = { ...cfg.sumShape, sameLength: true };
+  cfg.sumShape = {
+    ...cfg.sumShape,
+    naturalCarryShare: number("natural-carries") ?? cfg.sumShape.naturalCarryShare,
+  };
   cfg.warmup = {
     ...cfg.warmup,
     steps: number("warmup-steps") ?? cfg.warmup.steps,
@@ -282,8 +287,7 @@ async function warnOnOverlap(runDir: string, questions: readonly string[]): Prom
   } catch {
     return;
   }
-  // Runs from before the option drew both operands of one length.
-  config.sumShape ??= { digits: [2, 3], sameLength: true };
+  config.sumShape = withShapeDefaults(config.sumShape);
   const { train, validation } = pipelineSplits(config);
   const seen = new Set([...train, ...validation].map((e) => e.question.trim()));
   const overlap = questions.filter((q) => seen.has(q.trim())).length;

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { workedSolution } from "./arithmetic";
-import { DEFAULT_SUM_MIX, generateSumMix, hasCarry, parseSumMix, sumCategory } from "./sum-mix";
+import {
+  DEFAULT_SUM_MIX,
+  DEFAULT_SUM_SHAPE,
+  generateSumMix,
+  hasCarry,
+  parseSumMix,
+  sumCategory,
+  sumColumnCarries,
+} from "./sum-mix";
 
 const digitShares = (questions: readonly string[]) => {
   const counts = new Array<number>(10).fill(0);
@@ -25,8 +33,9 @@ describe("the invisible-difficulty sum mix", () => {
     }
   });
 
-  it("gives carry and carry-free sums the same shape and digit frequencies", () => {
-    const of = (c: string) => examples.filter((e) => e.meta?.category === c).map((e) => e.question);
+  it("gives carry and carry-free sums of the matched core the same shape and digit frequencies", () => {
+    const core = generateSumMix(4000, 7, DEFAULT_SUM_MIX, { ...DEFAULT_SUM_SHAPE, naturalCarryShare: 0 });
+    const of = (c: string) => core.filter((e) => e.meta?.category === c).map((e) => e.question);
     const [free, carry] = [of("carry-free"), of("carry")];
     const lengths = (qs: string[]) => qs.reduce((a, q) => a + q.length, 0) / qs.length;
     expect(Math.abs(lengths(free) - lengths(carry))).toBeLessThan(0.15);
@@ -47,8 +56,37 @@ describe("the invisible-difficulty sum mix", () => {
     }
   });
 
+  it("draws a share of carry sums naturally, so they carry more than once and out of the leading column", () => {
+    const carryStats = (shape: typeof DEFAULT_SUM_SHAPE) => {
+      const carries = generateSumMix(4000, 7, { "carry-free": 0, carry: 1, hard: 0 }, shape).map((e) =>
+        sumColumnCarries(...(e.meta?.operands as [number, number])),
+      );
+      const share = (keep: (c: boolean[]) => boolean) => carries.filter(keep).length / carries.length;
+      return { several: share((c) => c.filter(Boolean).length > 1), leading: share((c) => c[0]!) };
+    };
+    const core = carryStats({ ...DEFAULT_SUM_SHAPE, naturalCarryShare: 0 });
+    const natural = carryStats({ ...DEFAULT_SUM_SHAPE, naturalCarryShare: 1 });
+    const mixed = carryStats(DEFAULT_SUM_SHAPE);
+    expect(core.several).toBeLessThan(0.1);
+    expect(core.leading).toBeLessThan(0.3);
+    expect(natural.several).toBeGreaterThan(0.4);
+    expect(natural.leading).toBeGreaterThan(0.4);
+    expect(mixed.several).toBeGreaterThan(core.several + 0.1);
+    expect(mixed.several).toBeLessThan(natural.several - 0.1);
+  });
+
+  it("makes about half the hard expressions two-digit products", () => {
+    const hard = examples.filter((e) => e.meta?.category === "hard");
+    const products = hard.filter((e) => /^What is \d{2} \* \d{2}\?$/.test(e.question)).length / hard.length;
+    expect(products).toBeGreaterThan(0.4);
+    expect(products).toBeLessThan(0.6);
+    expect(() => generateSumMix(10, 7, DEFAULT_SUM_MIX, { ...DEFAULT_SUM_SHAPE, productShare: 1.5 })).toThrow(
+      /fractions/,
+    );
+  });
+
   it("keeps both operands of one length when asked", () => {
-    const same = generateSumMix(300, 7, DEFAULT_SUM_MIX, { digits: [2, 3], sameLength: true });
+    const same = generateSumMix(300, 7, DEFAULT_SUM_MIX, { ...DEFAULT_SUM_SHAPE, sameLength: true });
     for (const e of same.filter((x) => x.meta?.category !== "hard"))
       expect(e.question).toMatch(/^What is (\d{2} \+ \d{2}|\d{3} \+ \d{3})\?$/);
   });

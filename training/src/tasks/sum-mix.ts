@@ -1,20 +1,26 @@
 /**
  * The default data for learned offloading: a mix where difficulty is NOT on the surface.
  *
- * - carry-free: "What is A + B?" with two 2- or 3-digit operands of one length, no column reaching 10;
+ * - carry-free: "What is A + B?" with two 2- or 3-digit operands, no column reaching 10;
  * - carry: the same shape, at least one column reaching 10;
- * - hard: visibly hard expressions (3-4 three-digit operands with `*`, arithmetic level 5).
+ * - hard: visibly hard expressions (arithmetic level 5: 3-4 three-digit operands with + - *; and
+ *   products of two 2-digit numbers).
  *
- * Carry and carry-free sums are drawn from ONE distribution of digit multisets (the digits of a
- * carry-free pair that could also be arranged with a carry), and only the arrangement differs. So
- * token counts, lengths and digit frequencies cannot tell the two apart: a router that reads the
- * prompt from outside has only digit alignment to go on, while the model meets the difficulty in its
- * own reasoning, at the column where the digits sum to 10 or more. The warm-up teaches carry-free
- * column sums only; carries are met first in RL. The hard share stays small and visible, so the
- * method is not judged only on a surface rule.
+ * The core of the carry sums is MATCHED: carry and carry-free sums drawn from one distribution of
+ * digit multisets (the digits of a carry-free pair that could also be arranged with a carry), only
+ * the arrangement differing. There token counts, lengths and digit frequencies cannot tell the two
+ * apart: a router that reads the prompt from outside has only digit alignment to go on, while the
+ * model meets the difficulty in its own reasoning, at the column where the digits sum to 10 or more.
+ * But matched carry sums are narrow: a carry-free multiset has small digits, so 95% of them carry
+ * once and 24% carry out of the leading column, where uniformly drawn carry sums carry 2-3 times 57%
+ * of the time and out of the leading column 61%. Models trained on the matched core alone flagged
+ * the carries they had met and missed many of the others (AUC 0.70-0.89 on uniform sums, 2026-12-01).
+ * So a share of the carry sums is NATURAL: uniform operands of the same shape, kept when a column
+ * carries. The warm-up teaches carry-free column sums only; carries are met first in RL. The hard
+ * share stays small and visible, so the method is not judged only on a surface rule.
  */
 
-import { arithmeticExamples, sumColumns } from "./arithmetic";
+import { type ArithmeticSpec, arithmeticExamples, sumColumns } from "./arithmetic";
 import { createRng, type Rng } from "./rng";
 import type { TaskExample } from "./types";
 
@@ -33,6 +39,18 @@ export const DEFAULT_SUM_MIX: SumMix = { "carry-free": 0.7, carry: 0.2, hard: 0.
 const SUM_QUESTION = /^What is (\d+) \+ (\d+)\?$/;
 
 export const hasCarry = (a: number, b: number): boolean => sumColumns(a, b).some(([x, y]) => x + y >= 10);
+
+/** Whether each column of a + b carries out, counting the carry coming in; most significant first. */
+export function sumColumnCarries(a: number, b: number): boolean[] {
+  let carry = 0;
+  return sumColumns(a, b)
+    .reverse()
+    .map(([x, y]) => {
+      carry = x + y + carry >= 10 ? 1 : 0;
+      return carry === 1;
+    })
+    .reverse();
+}
 
 /** The category of any arithmetic question, from its text alone (works for files made elsewhere). */
 export function sumCategory(question: string): SumCategory {
@@ -82,6 +100,18 @@ function arrange(
   return undefined;
 }
 
+/** Uniform operands of the shape's lengths, redrawn until a column carries. */
+function naturalCarrySum(rng: Rng, shape: SumShape): [number, number] {
+  const [shortest, longest] = shape.digits;
+  const la = rng.int(shortest, longest);
+  const lb = shape.sameLength ? la : rng.int(shortest, longest);
+  for (;;) {
+    const a = rng.int(10 ** (la - 1), 10 ** la - 1);
+    const b = rng.int(10 ** (lb - 1), 10 ** lb - 1);
+    if (hasCarry(a, b)) return [a, b];
+  }
+}
+
 /**
  * One sum of the wanted category. The digit multiset comes from a carry-free pair and is kept only
  * if a carry arrangement of it was found too, so both categories share one multiset distribution.
@@ -116,7 +146,7 @@ export function parseSumMix(text: string): SumMix {
   return mix;
 }
 
-/** How sum operands are drawn. */
+/** How the examples of each category are drawn. */
 export interface SumShape {
   /** Digits per operand, 2-3 ([2, 2] makes a quicker-to-learn variant for short runs). */
   digits: readonly [number, number];
@@ -126,9 +156,35 @@ export interface SumShape {
    * that knows nothing of this one would draw them.
    */
   sameLength: boolean;
+  /** Share of carry sums drawn naturally (uniform operands) instead of from the matched core. */
+  naturalCarryShare: number;
+  /** Share of the hard expressions that are products of two 2-digit numbers (the rest: level 5). */
+  productShare: number;
 }
 
-export const DEFAULT_SUM_SHAPE: SumShape = { digits: [2, 3], sameLength: false };
+/**
+ * Half the carry sums natural: together the carry sums carry more than once about as often as
+ * uniform ones do, while half of them still match the carry-free sums digit for digit.
+ */
+export const DEFAULT_SUM_SHAPE: SumShape = {
+  digits: [2, 3],
+  sameLength: false,
+  naturalCarryShare: 0.5,
+  productShare: 0.5,
+};
+
+/** The shape of runs from before the natural carries, products and independent lengths existed. */
+export const withShapeDefaults = (shape: Partial<SumShape> | undefined): SumShape => ({
+  digits: [2, 3],
+  sameLength: true,
+  naturalCarryShare: 0,
+  productShare: 0,
+  ...shape,
+});
+
+const TWO_DIGIT_PRODUCT: ArithmeticSpec = { digits: [2, 2], operands: [2, 2], operators: ["*"] };
+
+const isShare = (x: number) => Number.isFinite(x) && x >= 0 && x <= 1;
 
 /** `count` examples of the mix, the same for the same seed (ids "sums-<seed>-<index>"). */
 export function generateSumMix(
@@ -141,8 +197,13 @@ export function generateSumMix(
   const { digits } = shape;
   if (!(digits[0] >= 2 && digits[1] <= 3 && digits[0] <= digits[1]))
     throw new RangeError(`Sum operands have 2 or 3 digits, got ${digits.join("-")}.`);
+  if (!isShare(shape.naturalCarryShare) || !isShare(shape.productShare))
+    throw new RangeError(
+      `The natural carry and product shares are fractions, got ${shape.naturalCarryShare} and ${shape.productShare}.`,
+    );
   const rng = createRng(seed);
   const hard = arithmeticExamples(seed + 1_000_003, 5);
+  const products = arithmeticExamples(seed + 2_000_003, TWO_DIGIT_PRODUCT);
   const total = SUM_CATEGORIES.reduce((s, c) => s + mix[c], 0);
   const pickCategory = (): SumCategory => {
     let u = rng.next() * total;
@@ -155,11 +216,15 @@ export function generateSumMix(
   return Array.from({ length: count }, (_, index): TaskExample => {
     const category = pickCategory();
     const id = `sums-${seed}-${index}`;
+    // A share of 0 draws no coin, so the matched core alone is the same stream as before the shares.
+    const drawn = (share: number) => share > 0 && rng.next() < share;
     if (category === "hard") {
-      const e = hard.next().value;
+      const e = (drawn(shape.productShare) ? products : hard).next().value;
       return { ...e, id, meta: { ...e.meta, category } };
     }
-    const [a, b] = matchedSum(rng, category === "carry", shape);
+    const carry = category === "carry";
+    const [a, b] =
+      carry && drawn(shape.naturalCarryShare) ? naturalCarrySum(rng, shape) : matchedSum(rng, carry, shape);
     return {
       id,
       task: "arithmetic",
