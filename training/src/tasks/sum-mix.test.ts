@@ -59,7 +59,7 @@ describe("the invisible-difficulty sum mix", () => {
   it("draws a share of carry sums naturally, so they carry more than once and out of the leading column", () => {
     const carryStats = (shape: typeof DEFAULT_SUM_SHAPE) => {
       const carries = generateSumMix(4000, 7, { "carry-free": 0, carry: 1, hard: 0 }, shape).map((e) =>
-        sumColumnCarries(...(e.meta?.operands as [number, number])),
+        sumColumnCarries(...(e.meta!.operands as [number, number])),
       );
       const share = (keep: (c: boolean[]) => boolean) => carries.filter(keep).length / carries.length;
       return { several: share((c) => c.filter(Boolean).length > 1), leading: share((c) => c[0]!) };
