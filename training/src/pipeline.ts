@@ -136,10 +136,12 @@ export const TINY_PIPELINE: PipelineConfig = {
   warmupCategories: ["carry-free"],
   vocabSize: 512,
   warmup: { ...DEFAULT_WARMUP, steps: 1400, batchSize: 16, lrWarmupSteps: 100, offloadShare: 0.25 },
-  // 95%: at an 80% bar, seeds 2 and 3 once kept warm-ups of 80% and 84% and GAPG only matched router B there (AUC
-  // 0.708 / 0.755); at 90%, warm-ups of 93% and 95% ended 8-10 points under the 100% one at the budget (88.7 and
-  // 87.3% vs 96.8%, 2026-12-01). Which seeds get a weak warm-up changes with any rounding-level change of the arithmetic.
-  warmupBar: { minAccuracy: 0.95, prompts: 100, attempts: 3 },
+  // 90%: at an 80% bar, seeds 2 and 3 once kept warm-ups of 80% and 84% and GAPG only matched router B there (AUC
+  // 0.708 / 0.755). Warm-ups of 93% and 95% then ended 8-10 points under the 100% one at the budget (88.7 and 87.3%
+  // vs 96.8%, 2026-12-01), but a 95% bar bought nothing: with the natural carries in the mix, seeds 1 and 2 scored
+  // 87/90/87% and 84/76/84% over three initialisations each (2026-12-02) and kept the attempts a 90% bar keeps, 25
+  // minutes later. Which seeds get a weak warm-up changes with any rounding-level change of the arithmetic.
+  warmupBar: { minAccuracy: 0.9, prompts: 100, attempts: 3 },
   gapg: {
     ...DEFAULT_GAPG,
     steps: 160,

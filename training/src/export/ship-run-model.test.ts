@@ -12,12 +12,18 @@ const outcome = (question: string, answer: string, margins: number[], text: stri
 
 describe("the evaluator's decisions shipped with a model", () => {
   it("offload where margin + bias first exceeds 0; the banned answer is kept either way", () => {
-    const o = outcome("What is 53 + 90?", "143", [-9, -3, -1], "<think>5+9=9.</think><answer>99</answer>");
+    const o = outcome(
+      "What is 53 + 90?",
+      "143",
+      [-9, -3, -1],
+      "<think>5+9=9.</think><answer>99</answer><|im_end|>",
+    );
     expect(decide(o, 0)).toEqual({
       text: "What is 53 + 90?",
       category: "carry",
       route: "local",
       answer: "99",
+      completion: "<think>5+9=9.</think><answer>99</answer>",
       expected: "143",
     });
     expect(decide(o, 2)).toMatchObject({ route: "cloud", position: 2, answer: "99" });

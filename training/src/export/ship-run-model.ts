@@ -30,6 +30,8 @@ export interface EvaluatorDecision {
    * device, or what it answers when the cloud is declined.
    */
   answer?: string;
+  /** The model's whole answer text with the offload token banned (working, tags and all, or whatever it wrote). */
+  completion: string;
   expected: string;
 }
 
@@ -56,17 +58,23 @@ function summary(row: MethodRow): string {
   );
 }
 
-const answerOf = (o: PromptOutcome) => /<answer>(.*?)<\/answer>/s.exec(o.answerTokens.join(""))?.[1];
+/** The pipeline's models speak ChatML: they end their turn with <|im_end|>. */
+const STOP_TOKENS = ["<|im_end|>"];
 
 export function decide(o: PromptOutcome, bias: number): EvaluatorDecision {
   const position = offloadPosition(o, bias);
-  const answer = answerOf(o);
+  const text = o.answerTokens.join("");
+  // What the model wrote before its stop token, as an engine that stops there hands it over.
+  const stops = STOP_TOKENS.map((t) => text.indexOf(t)).filter((at) => at >= 0);
+  const completion = text.slice(0, Math.min(text.length, ...stops));
+  const answer = /<answer>(.*?)<\/answer>/s.exec(completion)?.[1];
   return {
     text: o.example.question,
     category: sumCategory(o.example.question),
     route: position === undefined ? "local" : "cloud",
     ...(position !== undefined ? { position } : {}),
     ...(answer !== undefined ? { answer } : {}),
+    completion,
     expected: o.example.answer,
   };
 }
@@ -113,12 +121,12 @@ export async function shipRunModel(runDir: string, options: ShipOptions): Promis
     summary: summary(gapg),
     userTemplate: USER_TEMPLATE,
     singleTurn: true,
-    stopTokens: ["<|im_end|>"],
+    stopTokens: STOP_TOKENS,
     offload: { token: OFFLOAD_TOKEN, tokenId, bias: run.gapgBias, budget: run.budget },
     decoding: { temperature: 0, maxTokens: run.config.maxEvalTokens },
     provenance: {
       method: "GAPG (group-level policy gradient, hierarchical rewards, adaptive prompt filtering)",
-      task: "sums of 2-3 digit numbers with and without carries, and products of several numbers",
+      task: "sums of 2-3 digit numbers with and without carries, products of two 2-digit numbers, and expressions of several numbers",
       command: options.command,
       date: new Date().toISOString().slice(0, 10),
       seed: run.seed,
