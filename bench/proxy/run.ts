@@ -5,7 +5,11 @@
  * 200 concurrent streaming requests, alternately straight to the fake cloud and through the
  * proxy, and compares latency, throughput, the server's memory and its CPU time per request. With
  * `-- --redis` the server keeps its limits on a redis-server of its own (TANDEM_REDIS_URL) instead
- * of in memory; with `-- --cpu-prof` it writes a CPU profile of the server to bench/results/.
+ * of in memory; with `-- --cpu-prof` it writes a CPU profile of the server to bench/results/. With
+ * `-- --pin` the server gets core 1 to itself and the fake cloud core 0 (taskset; start the benchmark
+ * as `taskset -c 0 npm run bench:proxy -- --pin` to keep this client on core 0 as well): on a
+ * two-core machine that separates the extra hop's own latency from the three processes' contention
+ * for the cores.
  */
 
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -19,6 +23,9 @@ const CLOUD_PORT = 8799;
 const SERVER_PORT = 4199;
 const KEY = "sk-bench-key";
 const redis = process.argv.includes("--redis") ? await startRedis() : undefined;
+const pinned = process.argv.includes("--pin");
+const onCore = (core: number, command: string[]) =>
+  pinned ? ["taskset", "-c", String(core), ...command] : command;
 const profile = process.argv.includes("--cpu-prof")
   ? ["--cpu-prof", "--cpu-prof-dir=bench/results/proxy-profile"]
   : [];
@@ -90,12 +97,12 @@ async function wave(url: string) {
 
 execFileSync("npm", ["run", "--silent", "build:server"], { stdio: "inherit" });
 const cloud = await start(
-  ["npx", "tsx", "training/src/cloud/fake-anthropic/cli.ts", String(CLOUD_PORT)],
+  onCore(0, ["npx", "tsx", "training/src/cloud/fake-anthropic/cli.ts", String(CLOUD_PORT)]),
   {},
   `http://127.0.0.1:${CLOUD_PORT}/__admin/requests`,
 );
 const server = await start(
-  [process.execPath, ...profile, "dist-server/main.js"],
+  onCore(1, [process.execPath, ...profile, "dist-server/main.js"]),
   {
     PORT: String(SERVER_PORT),
     ANTHROPIC_API_KEY: KEY,
@@ -146,7 +153,7 @@ try {
   const rssEnd = rssMiB(server.pid!);
   const f = (n: number) => n.toFixed(1);
   console.log(
-    `\nTandem proxy benchmark: ${WAVES} waves x ${CONCURRENCY} concurrent streaming requests each way, loopback; limits ${redis ? "on Redis" : "in memory"}\n`,
+    `\nTandem proxy benchmark: ${WAVES} waves x ${CONCURRENCY} concurrent streaming requests each way, loopback; limits ${redis ? "on Redis" : "in memory"}${pinned ? "; server on core 1, fake cloud on core 0" : ""}\n`,
   );
   console.log("                      direct to fake cloud    through the proxy    ratio (proxy/direct)");
   const row = (name: string, a: number, b: number) =>
