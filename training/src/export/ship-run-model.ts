@@ -15,6 +15,7 @@ import { loadRunModel } from "../gapg/run-folder";
 import type { RunResults } from "../report/write-report";
 import { OFFLOAD_TOKEN, USER_TEMPLATE } from "../tasks/prompt-format";
 import { type SumCategory, sumCategory } from "../tasks/sum-mix";
+import { CHATML } from "../tokenizer/chat-template";
 import { writePolicyGguf } from "./gguf-model";
 import type { ModelCard, ModelCardExample } from "./model-card";
 
@@ -58,8 +59,8 @@ function summary(row: MethodRow): string {
   );
 }
 
-/** The pipeline's models speak ChatML: they end their turn with <|im_end|>. */
-const STOP_TOKENS = ["<|im_end|>"];
+/** The pipeline's models speak ChatML. */
+const STOP_TOKENS = [CHATML.endOfTurn];
 
 export function decide(o: PromptOutcome, bias: number): EvaluatorDecision {
   const position = offloadPosition(o, bias);

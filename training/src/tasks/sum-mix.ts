@@ -100,11 +100,16 @@ function arrange(
   return undefined;
 }
 
-/** Uniform operands of the shape's lengths, redrawn until a column carries. */
-function naturalCarrySum(rng: Rng, shape: SumShape): [number, number] {
+/** Digits of the two operands: each drawn from the shape's range, or one length for both. */
+function operandLengths(rng: Rng, shape: SumShape): [number, number] {
   const [shortest, longest] = shape.digits;
   const la = rng.int(shortest, longest);
-  const lb = shape.sameLength ? la : rng.int(shortest, longest);
+  return [la, shape.sameLength ? la : rng.int(shortest, longest)];
+}
+
+/** Uniform operands of the shape's lengths, redrawn until a column carries. */
+function naturalCarrySum(rng: Rng, shape: SumShape): [number, number] {
+  const [la, lb] = operandLengths(rng, shape);
   for (;;) {
     const a = rng.int(10 ** (la - 1), 10 ** la - 1);
     const b = rng.int(10 ** (lb - 1), 10 ** lb - 1);
@@ -117,10 +122,8 @@ function naturalCarrySum(rng: Rng, shape: SumShape): [number, number] {
  * if a carry arrangement of it was found too, so both categories share one multiset distribution.
  */
 function matchedSum(rng: Rng, carry: boolean, shape: SumShape): [number, number] {
-  const [shortest, longest] = shape.digits;
   for (;;) {
-    const la = rng.int(shortest, longest);
-    const lb = shape.sameLength ? la : rng.int(shortest, longest);
+    const [la, lb] = operandLengths(rng, shape);
     const [a, b] = carryFreePair(rng, la, lb);
     const digits = [...String(a), ...String(b)].map(Number);
     const withCarry = arrange(rng, digits, la, true);
@@ -213,11 +216,11 @@ export function generateSumMix(
     }
     return SUM_CATEGORIES.findLast((c) => mix[c] > 0)!;
   };
+  // A share of 0 draws no coin, so the matched core alone is the same stream as before the shares.
+  const drawn = (share: number) => share > 0 && rng.next() < share;
   return Array.from({ length: count }, (_, index): TaskExample => {
     const category = pickCategory();
     const id = `sums-${seed}-${index}`;
-    // A share of 0 draws no coin, so the matched core alone is the same stream as before the shares.
-    const drawn = (share: number) => share > 0 && rng.next() < share;
     if (category === "hard") {
       const e = (drawn(shape.productShare) ? products : hard).next().value;
       return { ...e, id, meta: { ...e.meta, category } };
