@@ -40,6 +40,7 @@ import { inPool } from "./jobs/pool";
 import { useBackend } from "./model/backend";
 import type { LoraConfig } from "./model/lora";
 import {
+  independentTestSet,
   type PipelineConfig,
   pipelineSplits,
   runPipeline,
@@ -51,8 +52,8 @@ import { accuracyVsCloud } from "./report/plots";
 import { categoryTable, resultsTable, targetsList } from "./report/run-report";
 import { type RunResults, writeReport } from "./report/write-report";
 import { LlamaCppSampler, parseRolloutDevice } from "./rollout/llama-cpp-sampler";
-import { independentSums } from "./tasks/independent-sums";
-import { parseSumMix, withShapeDefaults } from "./tasks/sum-mix";
+import { INDEPENDENT_TEST, independentSums } from "./tasks/independent-sums";
+import { carryCountCategory, parseSumMix, withShapeDefaults } from "./tasks/sum-mix";
 import { readTaskJsonl, toJsonl } from "./tasks/task-jsonl";
 import type { TaskName } from "./tasks/types";
 
@@ -187,6 +188,13 @@ async function pipelineOneSeed(cfg: PipelineConfig): Promise<void> {
   const t0 = performance.now();
   try {
     const result = await runPipeline(cfg, oracle);
+    const independentTest = independentTestSet(cfg);
+    const independent = await evaluateRun(cfg.outDir, "arithmetic", independentTest, oracle, {
+      maxNewTokens: cfg.maxEvalTokens,
+      sampler: cfg.sampler,
+      budgets: cfg.budgets,
+      sumCategory: carryCountCategory,
+    });
     const results: RunResults = {
       seed: cfg.seed,
       budget: cfg.budget,
@@ -194,6 +202,7 @@ async function pipelineOneSeed(cfg: PipelineConfig): Promise<void> {
       rows: result.sweep.rows,
       curves: result.sweep.curves,
       trainingCloudRate: result.trainingCloudRate,
+      independent: { prompts: independentTest.length, rows: independent.rows },
       wallMinutes: (performance.now() - t0) / 60_000,
     };
     const code = await codeVersion();
@@ -459,9 +468,9 @@ async function gapg(): Promise<void> {
 async function data(): Promise<void> {
   if (!values.independent || !values.out) throw new Error(`data needs --independent and --out.\n${USAGE}`);
   const examples = independentSums(
-    number("count") ?? 600,
-    number("seed") ?? 2026,
-    number("product-share") ?? 0.1,
+    number("count") ?? INDEPENDENT_TEST.count,
+    number("seed") ?? INDEPENDENT_TEST.seed,
+    number("product-share") ?? INDEPENDENT_TEST.productShare,
   );
   await writeFile(values.out, toJsonl(examples));
   console.log(`wrote ${examples.length} prompts to ${values.out}`);

@@ -39,6 +39,7 @@ import { LlamaCppSampler } from "./rollout/llama-cpp-sampler";
 import type { Sampler } from "./rollout/sampler";
 import { tfjsSampler } from "./rollout/tfjs-sampler";
 import { workedSolution } from "./tasks/arithmetic";
+import { INDEPENDENT_TEST, independentSums } from "./tasks/independent-sums";
 import { taskFor } from "./tasks/index";
 import { splitBySeed } from "./tasks/splits";
 import {
@@ -214,6 +215,17 @@ export function pipelineSplits(
       `${rest.length} training prompts leave none for RL after ${cfg.validationPrompts} validation prompts.`,
     );
   return { test, validation: rest.slice(0, cfg.validationPrompts), train: rest.slice(cfg.validationPrompts) };
+}
+
+/**
+ * The independent test set (tasks/independent-sums.ts) without the questions this run trained or
+ * calibrated on: the check of what a model learned beyond the mix it was trained on.
+ */
+export function independentTestSet(cfg: Parameters<typeof pipelineSplits>[0]): TaskExample[] {
+  const { train, validation } = pipelineSplits(cfg);
+  const seen = new Set([...train, ...validation].map((e) => e.question.trim()));
+  const { count, seed, productShare } = INDEPENDENT_TEST;
+  return independentSums(count, seed, productShare).filter((e) => !seen.has(e.question.trim()));
 }
 
 async function trainAndEvaluate(

@@ -12,7 +12,13 @@ import { routerFromWeights } from "./router-ngram";
 export function methodInputs(
   test: Readonly<Record<Exclude<RunModel, "router-model">, readonly PromptOutcome[]>>,
   calibration: RunCalibration,
-  o: { promptIds: (e: TaskExample) => number[]; routerModel: Policy; randomDraws?: number },
+  o: {
+    promptIds: (e: TaskExample) => number[];
+    routerModel: Policy;
+    randomDraws?: number;
+    /** The breakdown's categories of a sum (sumCategory by default). */
+    sumCategory?: (question: string) => string;
+  },
 ): MethodInputs {
   const prompts = test["task-only"].map((r) => o.promptIds(r.example));
   const ngram = routerFromWeights(calibration.routerNgram);
@@ -31,6 +37,6 @@ export function methodInputs(
     },
     randomDraws: o.randomDraws ?? 20,
     seed: calibration.seed,
-    category: (e) => (e.task === "arithmetic" ? sumCategory(e.question) : "all"),
+    category: (e) => (e.task === "arithmetic" ? (o.sumCategory ?? sumCategory)(e.question) : "all"),
   };
 }

@@ -26,7 +26,13 @@ export async function evaluateRun(
     maxNewTokens = 64,
     sampler = "llama-cpp",
     budgets = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6],
-  }: { maxNewTokens?: number; sampler?: "llama-cpp" | "tfjs"; budgets?: readonly number[] } = {},
+    sumCategory,
+  }: {
+    maxNewTokens?: number;
+    sampler?: "llama-cpp" | "tfjs";
+    budgets?: readonly number[];
+    sumCategory?: (question: string) => string;
+  } = {},
 ): Promise<BudgetSweep> {
   const calibration = await loadCalibration(runDir);
   const sampling = sampler === "llama-cpp" ? await LlamaCppSampler.create(1) : tfjsSampler;
@@ -51,6 +57,7 @@ export async function evaluateRun(
         {
           promptIds: (e) => routerModel.promptIds(e),
           routerModel,
+          ...(sumCategory ? { sumCategory } : {}),
         },
       );
       return budgetSweep(inputs, calibration.budget, budgets);

@@ -46,7 +46,7 @@ describe("run report", () => {
     expect(table).toContain("| GAPG (bias at budget) | 89.0 ± 1.4 | 30.0 ± 0.0 |");
     expect(table).toContain("0.950 ± 0.000");
     expect(categoryTable([rows(0.88)])).toContain(
-      "| GAPG (bias at budget) | 80.0 / 75.0 / 80.0 | 5.0 / 0.0 / 90.0 |",
+      "| GAPG (bias at budget) | 5.0 / 0.0 / 90.0 | 80.0 / 75.0 / 80.0 |",
     );
   });
 

@@ -44,9 +44,18 @@ const BREAKDOWN: readonly MethodId[] = [
   "gapg-own",
 ];
 
+/** Easy to hard: carry-free, carries (fewest first), visibly hard; unknown categories last. */
+const CATEGORY_ORDER = ["carry-free", "carry", "one carry", "several carries", "hard"];
+const categoryRank = (c: string) => {
+  const i = CATEGORY_ORDER.indexOf(c);
+  return i < 0 ? CATEGORY_ORDER.length : i;
+};
+
 /** Per category: the share sent to the cloud, the share of local failures offloaded, and system accuracy. */
 export function categoryTable(runs: ReadonlyArray<readonly MethodRow[]>): string {
-  const categories = Object.keys(runs[0]!.find((r) => r.id === "gapg")!.byCategory).sort();
+  const categories = Object.keys(runs[0]!.find((r) => r.id === "gapg")!.byCategory).sort(
+    (a, b) => categoryRank(a) - categoryRank(b) || a.localeCompare(b),
+  );
   const head = categories.map((c) => `${c}: cloud % / fails offloaded % / accuracy %`);
   return [
     `| method | ${head.join(" | ")} |`,

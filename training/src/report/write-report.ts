@@ -24,6 +24,8 @@ export interface RunResults {
   wallMinutes: number;
   /** Absent in runs made before it was recorded. */
   code?: CodeVersion;
+  /** Every method on the independent test set (pipeline.ts independentTestSet); absent in older runs. */
+  independent?: { prompts: number; rows: MethodRow[] };
 }
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -56,6 +58,23 @@ function meanCurves(runs: readonly RunResults[]): CurvePoint[] {
       systemAccuracy: mean(all.map((q) => q.systemAccuracy)),
     };
   });
+}
+
+/** The methods on independently drawn sums, carries counted per column; nothing when a run lacks them. */
+function independentSection(runs: readonly RunResults[]): string[] {
+  const independent = runs.map((r) => r.independent);
+  if (!independent.every((i) => i !== undefined)) return [];
+  const counts = independent.map((i) => i.prompts);
+  return [
+    "## On independently drawn sums",
+    "",
+    `${[...new Set([Math.min(...counts), Math.max(...counts)])].join("-")} sums drawn uniformly (2-3 digits, a tenth two-digit products), none of them a training or validation prompt of the run; each method keeps the bias and thresholds calibrated on the run's own validation prompts.`,
+    "",
+    resultsTable(independent.map((i) => i.rows)),
+    "",
+    categoryTable(independent.map((i) => i.rows)),
+    "",
+  ];
 }
 
 export async function writeReport(
@@ -102,6 +121,7 @@ export async function writeReport(
     "",
     categoryTable(runs.map((r) => r.rows)),
     "",
+    ...independentSection(runs),
     "## Targets",
     "",
     targetsList(checkTargets(rows, budget, training)),

@@ -9,6 +9,9 @@
 import { createRng } from "./rng";
 import type { TaskExample } from "./types";
 
+/** The independent test set every pipeline run is also evaluated on (and `train data --independent`'s default). */
+export const INDEPENDENT_TEST = { count: 600, seed: 2026, productShare: 0.1 } as const;
+
 export function independentSums(count: number, seed: number, productShare = 0.1): TaskExample[] {
   if (!(productShare >= 0 && productShare <= 1))
     throw new RangeError(`The product share is a fraction, got ${productShare}.`);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { workedSolution } from "./arithmetic";
 import {
+  carryCountCategory,
   DEFAULT_SUM_MIX,
   DEFAULT_SUM_SHAPE,
   generateSumMix,
@@ -113,6 +114,14 @@ describe("the invisible-difficulty sum mix", () => {
     expect(sumCategory("What is 45 + 55?")).toBe("carry");
     expect(sumCategory("What is 5 + 999?")).toBe("carry");
     expect(sumCategory("What is 123 * 4 + 5?")).toBe("hard");
+  });
+
+  it("counts the carrying columns of a sum, the carry out of the leading column included", () => {
+    expect(carryCountCategory("What is 45 + 54?")).toBe("carry-free");
+    expect(carryCountCategory("What is 45 + 55?")).toBe("several carries");
+    expect(carryCountCategory("What is 405 + 155?")).toBe("one carry");
+    expect(carryCountCategory("What is 905 + 104?")).toBe("one carry");
+    expect(carryCountCategory("What is 37 * 12?")).toBe("hard");
   });
 
   it("parses a mix and refuses a bad one", () => {

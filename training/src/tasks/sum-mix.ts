@@ -59,6 +59,17 @@ export function sumCategory(question: string): SumCategory {
   return hasCarry(Number(m[1]), Number(m[2])) ? "carry" : "carry-free";
 }
 
+/**
+ * A finer category for sums drawn at their natural rate (tasks/independent-sums.ts): carry sums split
+ * by how many columns carry, since a model that learned only single carries shows it here.
+ */
+export function carryCountCategory(question: string): string {
+  const m = SUM_QUESTION.exec(question.trim());
+  if (!m) return "hard";
+  const carries = sumColumnCarries(Number(m[1]), Number(m[2])).filter(Boolean).length;
+  return carries === 0 ? "carry-free" : carries === 1 ? "one carry" : "several carries";
+}
+
 const digitsToNumber = (digits: readonly number[]) => digits.reduce((n, d) => n * 10 + d, 0);
 
 /** A uniformly random carry-free pair with operands of `la` and `lb` digits (leading digits >= 1). */
