@@ -12,7 +12,7 @@ import { AdamW, DEFAULT_ADAMW } from "../model/adamw";
 import { tf } from "../model/backend";
 import { packBatch, supervisedLoss } from "../model/policy-loss";
 import { OFFLOAD_TOKEN, offloadCutPoints, solutionCompletion } from "../tasks/prompt-format";
-import { createRng } from "../tasks/rng";
+import { createRng, type Rng } from "../tasks/rng";
 import type { TaskExample } from "../tasks/types";
 import type { Policy } from "./policy";
 
@@ -24,6 +24,12 @@ export interface WarmupConfig {
   lrWarmupSteps: number;
   /** Share of targets cut at a random step and ended with <|offload|>. */
   offloadShare: number;
+  /**
+   * Draw each operand-length shape (operandShape) equally often instead of in proportion to the
+   * pool: two 2-digit operands are the rarest carry-free shape (13% of the pipeline's pool), and
+   * were every failure of its weak warm-ups (the model summed their columns right, then misread them).
+   */
+  balanceShapes?: boolean;
   seed: number;
 }
 
@@ -48,6 +54,19 @@ export function warmupCosine(step: number, steps: number, rise: number): number 
   return 0.5 * (1 + Math.cos((Math.PI * (step - 1 - rise)) / (steps - rise)));
 }
 
+/** The digit counts of a question's numbers, in order: "2+3" for "What is 57 + 348?". */
+export const operandShape = (e: TaskExample): string =>
+  (e.question.match(/\d+/g) ?? []).map((n) => n.length).join("+");
+
+/** Draws examples uniformly from the pool, or shape by shape (a uniform shape, then an example of it). */
+export function exampleDraw(pool: readonly TaskExample[], balance: boolean, rng: Rng): () => TaskExample {
+  if (!balance) return () => pool[rng.int(0, pool.length - 1)]!;
+  const byShape = new Map<string, TaskExample[]>();
+  for (const e of pool) byShape.set(operandShape(e), [...(byShape.get(operandShape(e)) ?? []), e]);
+  const shapes = [...byShape.values()];
+  return () => rng.pick(rng.pick(shapes));
+}
+
 export async function warmup(
   policy: Policy,
   train: readonly TaskExample[],
@@ -56,12 +75,13 @@ export async function warmup(
   onStep: (step: number, loss: number) => void = () => {},
 ): Promise<number[]> {
   const rng = createRng(config.seed);
+  const draw = exampleDraw(train, config.balanceShapes === true, rng);
   const optimizer = new AdamW(policy.params, { ...DEFAULT_ADAMW, lr: config.lr, weightDecay: 0.01 });
   const losses: number[] = [];
   for (let step = 1; step <= config.steps; step++) {
     const lrScale = warmupCosine(step, config.steps, config.lrWarmupSteps);
     const seqs = Array.from({ length: config.batchSize }, () => {
-      const e = train[rng.int(0, train.length - 1)]!;
+      const e = draw();
       const worked = solutionCompletion(e, solution(e));
       const target =
         rng.next() < config.offloadShare
