@@ -27,7 +27,7 @@ export interface WarmupConfig {
   /**
    * Draw each operand-length shape (operandShape) equally often instead of in proportion to the
    * pool: two 2-digit operands are the rarest carry-free shape (13% of the pipeline's pool), and
-   * were every failure of its weak warm-ups (the model summed their columns right, then misread them).
+   * were every failure of its weak warm-ups (mostly answers read wrongly off correct column sums).
    */
   balanceShapes?: boolean;
   seed: number;
@@ -62,7 +62,12 @@ export const operandShape = (e: TaskExample): string =>
 export function exampleDraw(pool: readonly TaskExample[], balance: boolean, rng: Rng): () => TaskExample {
   if (!balance) return () => pool[rng.int(0, pool.length - 1)]!;
   const byShape = new Map<string, TaskExample[]>();
-  for (const e of pool) byShape.set(operandShape(e), [...(byShape.get(operandShape(e)) ?? []), e]);
+  for (const e of pool) {
+    const shape = operandShape(e);
+    const same = byShape.get(shape);
+    if (same) same.push(e);
+    else byShape.set(shape, [e]);
+  }
   const shapes = [...byShape.values()];
   return () => rng.pick(rng.pick(shapes));
 }
