@@ -21,7 +21,7 @@ export interface CatalogueEntry {
 export const PROMPTED_ESCALATION_INSTRUCTION = `If a request is beyond what you can answer reliably (for example exact arithmetic, recent facts or long reasoning), reply with exactly ${PAPER_OFFLOAD_TAG} and nothing else.`;
 
 /** Size of public/models/tandem-demo.gguf (models.test.ts checks it against the file). */
-export const DEMO_MODEL_BYTES = 1_741_856;
+export const DEMO_MODEL_BYTES = 1_741_824;
 
 export function demoModel(baseUrl: string): GgufModelSpec {
   return {

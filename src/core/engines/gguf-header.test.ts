@@ -252,7 +252,7 @@ describe("tensor infos", () => {
     const count = BigInt(demoLayout.tensors.length);
     await expectCorrupt(
       editedDemo((view) => view.setBigUint64(8, count - 1n, true)),
-      '576 bytes follow the data of the last tensor "blk.1.ffn_down.weight" (does the tensor count 25 leave tensors out?).',
+      '544 bytes follow the data of the last tensor "blk.1.ffn_down.weight" (does the tensor count 25 leave tensors out?).',
     );
     await refusal(editedDemo((view) => view.setBigUint64(8, count + 1n, true)));
     await expectCorrupt(
