@@ -147,7 +147,7 @@ try {
   console.log(
     "\nTandem app benchmark (headless Chromium, wllama CPU, bundled demo model, loopback, one run)\n",
   );
-  console.log(`initial JavaScript (gzip, ${js.files.length} files): ${kb(js.initial)}   (target <= 250 KB)`);
+  console.log(`initial JavaScript (gzip, ${js.files.length} files): ${kb(js.initial)}   (target <= 150 KB)`);
   console.log(
     `lazily loaded, largest first: ${js.lazy
       .slice(0, 6)
