@@ -250,9 +250,17 @@ describe("tensor infos", () => {
 
   it("refuses a tensor count that leaves tensors out or claims more than there are", async () => {
     const count = BigInt(demoLayout.tensors.length);
+    // One tensor fewer: the header ends where the last tensor's info began, the data starts at the next
+    // alignment, and everything after the new last tensor's data is left over.
+    const { tensors, alignment } = await readGgufHeader(blob(demo));
+    const dropped = demoLayout.tensors.at(-1)!;
+    const headerEnd = dropped.rankAt - 8 - new TextEncoder().encode(dropped.name).length;
+    const dataStart = Math.ceil(headerEnd / alignment) * alignment;
+    const kept = tensors.at(-2)!;
+    const leftOver = demo.length - (dataStart + kept.offset + tensorBytes(kept));
     await expectCorrupt(
       editedDemo((view) => view.setBigUint64(8, count - 1n, true)),
-      '544 bytes follow the data of the last tensor "blk.1.ffn_down.weight" (does the tensor count 25 leave tensors out?).',
+      `${leftOver} bytes follow the data of the last tensor "${kept.name}" (does the tensor count ${count - 1n} leave tensors out?).`,
     );
     await refusal(editedDemo((view) => view.setBigUint64(8, count + 1n, true)));
     await expectCorrupt(
