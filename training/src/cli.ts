@@ -42,8 +42,8 @@ import type { LoraConfig } from "./model/lora";
 import {
   independentTestSet,
   type PipelineConfig,
-  pipelineSplits,
   runPipeline,
+  runQuestions,
   TINY_PIPELINE,
   trainMethodOfRun,
 } from "./pipeline";
@@ -297,8 +297,7 @@ async function warnOnOverlap(runDir: string, questions: readonly string[]): Prom
     return;
   }
   config.sumShape = withShapeDefaults(config.sumShape);
-  const { train, validation } = pipelineSplits(config);
-  const seen = new Set([...train, ...validation].map((e) => e.question.trim()));
+  const seen = runQuestions(config);
   const overlap = questions.filter((q) => seen.has(q.trim())).length;
   if (overlap > 0)
     console.error(

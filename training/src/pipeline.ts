@@ -221,13 +221,18 @@ export function pipelineSplits(
   return { test, validation: rest.slice(0, cfg.validationPrompts), train: rest.slice(cfg.validationPrompts) };
 }
 
+/** The questions a run trained or calibrated on (its RL and validation prompts), trimmed. */
+export function runQuestions(cfg: Parameters<typeof pipelineSplits>[0]): Set<string> {
+  const { train, validation } = pipelineSplits(cfg);
+  return new Set([...train, ...validation].map((e) => e.question.trim()));
+}
+
 /**
  * The independent test set (tasks/independent-sums.ts) without the questions this run trained or
  * calibrated on: the check of what a model learned beyond the mix it was trained on.
  */
 export function independentTestSet(cfg: Parameters<typeof pipelineSplits>[0]): TaskExample[] {
-  const { train, validation } = pipelineSplits(cfg);
-  const seen = new Set([...train, ...validation].map((e) => e.question.trim()));
+  const seen = runQuestions(cfg);
   const { count, seed, productShare } = INDEPENDENT_TEST;
   return independentSums(count, seed, productShare).filter((e) => !seen.has(e.question.trim()));
 }
