@@ -111,6 +111,18 @@ describe("GAPG trainer wiring", () => {
     expect(log!.rewardMean).toBeCloseTo((3 * 2.25 + 0.5) / 16, 10);
     expect(log!.cloudRate).toBeCloseTo(5 / 16, 10);
     expect(log!.localAccuracy).toBeCloseTo(6 / 11, 10);
+    // Per category, the advantage each offload got, x G/(G-1): on carry-free prompts 0.25 - 2.25/4 (asking
+    // is pushed down), on the carry prompt 0.25 - 0.5/4 (pushed up).
+    expect(log!.byCategory!["carry-free"]).toEqual({
+      prompts: 3,
+      cloudRate: 1 / 4,
+      offloadAdvantage: expect.closeTo(((0.25 - 2.25 / 4) * G) / (G - 1), 10),
+    });
+    expect(log!.byCategory!.carry).toEqual({
+      prompts: 1,
+      cloudRate: 2 / 4,
+      offloadAdvantage: expect.closeTo(((0.25 - 0.5 / 4) * G) / (G - 1), 10),
+    });
     expect(changed(before, snapshot(policy))).toBe(true);
     // Sampled with the offload token allowed, one seed per prompt.
     expect(sampler.calls[0]!.bannedIds).toBeUndefined();

@@ -20,6 +20,7 @@ import { rollout } from "../rollout/rollout";
 import { createRng, streamSeed } from "../tasks/rng";
 import type { Task, TaskExample } from "../tasks/types";
 import { type AdvantageMode, groupAdvantages } from "./advantages";
+import { type CategoryStep, categorySteps } from "./category-steps";
 import { adaptiveFilter } from "./filtering";
 import type { Policy } from "./policy";
 import { DEFAULT_REWARDS, type RewardWeights } from "./rewards";
@@ -108,6 +109,8 @@ export interface StepLog {
   learnerTokens: number;
   /** The cloud reward this step's rollouts were scored with (moves under `budgetControl`). */
   alphaC: number;
+  /** Per prompt category: the sampled cloud rate and the advantage offloads got (category-steps.ts). */
+  byCategory?: Record<string, CategoryStep>;
 }
 
 export interface CheckpointOptions {
@@ -195,12 +198,14 @@ export async function trainGapg(
     // 3. Advantages within each kept group.
     const sequences: Sequence[] = [];
     const advantages: number[] = [];
+    const keptAdvantages = new Map<number, number[]>();
     for (const i of filter.keep) {
       const g = groups[i]!;
       const a = groupAdvantages(
         g.samples.map((s) => s.reward),
         advantageMode,
       );
+      keptAdvantages.set(i, a);
       g.samples.forEach((s, k) => {
         if (a[k] === 0) return;
         sequences.push({ prompt: g.promptIds, completion: s.completion.ids });
@@ -286,6 +291,7 @@ export async function trainGapg(
       rolloutTokens: all.reduce((n, s) => n + s.completion.ids.length, 0),
       learnerTokens: sequences.reduce((n, q) => n + totalLength(q), 0),
       alphaC: rewards.alphaC,
+      byCategory: categorySteps(groups, keptAdvantages),
     };
     logs.push(log);
     if (control) rewards = { ...rewards, alphaC: nextAlphaC(rewards, control, log.cloudRate) };
