@@ -3,7 +3,8 @@
  * - training curves per method (reward, cloud-call rate, local accuracy), a rolling mean over the
  *   faint raw values;
  * - system accuracy against cloud-call rate for every method over a sweep of budgets;
- * - where in its answer the model offloads (answer position), per prompt category.
+ * - where in its answer the model offloads (answer position), per prompt category;
+ * - GAPG's asking per prompt category during training: where each update pushes it.
  */
 
 import * as vega from "vega";
@@ -25,33 +26,35 @@ const legend = { labelLimit: 0, titleLimit: 0 };
 const manySeries = { scheme: "tableau20" };
 const fewSeries = { scheme: "tableau10" };
 
-export function trainingCurves(logs: Record<string, readonly StepLog[]>, smoothing = 10): Promise<string> {
-  const values = Object.entries(logs).flatMap(([method, steps]) =>
-    steps.flatMap((s) => [
-      { method, step: s.step, metric: "reward (mean per sample)", value: s.rewardMean },
-      { method, step: s.step, metric: "cloud-call rate (share of samples)", value: s.cloudRate },
-      { method, step: s.step, metric: "local accuracy (share of local answers)", value: s.localAccuracy },
-    ]),
-  );
+/**
+ * One panel per `metric` over update steps: a line per `series` (coloured by `colorField`), its
+ * rolling mean of `smoothing` steps drawn over the faint raw values.
+ */
+function smoothedPanels(
+  values: ReadonlyArray<Record<string, string | number>>,
+  o: { colorField: string; colorTitle: string; series: string[]; smoothing: number; width: number },
+): Promise<string> {
   const x = { field: "step", type: "quantitative" as const, title: "update step" };
   // Opaque legend swatches: the faint raw-value lines would otherwise set them.
   const color = {
-    field: "method",
+    field: o.colorField,
     type: "nominal" as const,
+    title: o.colorTitle,
     legend: { ...legend, symbolOpacity: 1, symbolStrokeWidth: 2 },
     scale: fewSeries,
   };
+  const detail = o.series.map((field) => ({ field, type: "nominal" as const }));
   return toSvg({
-    data: { values },
+    data: { values: [...values] },
     facet: { column: { field: "metric", type: "nominal", title: null, header: { labelLimit: 0 } } },
     spec: {
-      width: 260,
+      width: o.width,
       height: 180,
       transform: [
         {
           window: [{ op: "mean", field: "value", as: "smoothed" }],
-          frame: [-(smoothing - 1), 0],
-          groupby: ["method", "metric"],
+          frame: [-(o.smoothing - 1), 0],
+          groupby: [...o.series, "metric"],
           sort: [{ field: "step" }],
         },
       ],
@@ -63,18 +66,74 @@ export function trainingCurves(logs: Record<string, readonly StepLog[]>, smoothi
             y: {
               field: "smoothed",
               type: "quantitative",
-              title: `value (rolling mean of ${smoothing} steps)`,
+              title: `value (rolling mean of ${o.smoothing} steps)`,
             },
             color,
+            detail,
           },
         },
         {
           mark: { type: "line", opacity: 0.2, strokeWidth: 1 },
-          encoding: { x, y: { field: "value", type: "quantitative", title: null }, color },
+          encoding: { x, y: { field: "value", type: "quantitative", title: null }, color, detail },
         },
       ],
     },
     resolve: { scale: { y: "independent" } },
+  });
+}
+
+export function trainingCurves(logs: Record<string, readonly StepLog[]>, smoothing = 10): Promise<string> {
+  const values = Object.entries(logs).flatMap(([method, steps]) =>
+    steps.flatMap((s) => [
+      { method, step: s.step, metric: "reward (mean per sample)", value: s.rewardMean },
+      { method, step: s.step, metric: "cloud-call rate (share of samples)", value: s.cloudRate },
+      { method, step: s.step, metric: "local accuracy (share of local answers)", value: s.localAccuracy },
+    ]),
+  );
+  return smoothedPanels(values, {
+    colorField: "method",
+    colorTitle: "method",
+    series: ["method"],
+    smoothing,
+    width: 260,
+  });
+}
+
+/**
+ * GAPG's sampled cloud rate and the mean advantage of its kept offloads, per prompt category and
+ * update (StepLog.byCategory), one line per run; undefined for logs from before it was recorded.
+ */
+export function askingByCategory(
+  logs: Record<string, readonly StepLog[]>,
+  smoothing = 10,
+): Promise<string> | undefined {
+  const values = Object.entries(logs)
+    .filter(([run]) => run.startsWith("gapg"))
+    .flatMap(([run, steps]) =>
+      steps.flatMap((s) =>
+        Object.entries(s.byCategory ?? {}).flatMap(([category, c]) => [
+          { run, category, step: s.step, metric: "cloud-call rate (share of samples)", value: c.cloudRate },
+          ...(c.offloadAdvantage === null
+            ? []
+            : [
+                {
+                  run,
+                  category,
+                  step: s.step,
+                  metric: "mean advantage of kept offloads (reward units; > 0 pushes toward asking)",
+                  value: c.offloadAdvantage,
+                },
+              ]),
+        ]),
+      ),
+    );
+  if (values.length === 0) return undefined;
+  return smoothedPanels(values, {
+    colorField: "category",
+    colorTitle: "prompt category (GAPG)",
+    series: ["run", "category"],
+    smoothing,
+    width: 300,
   });
 }
 

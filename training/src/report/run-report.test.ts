@@ -3,7 +3,7 @@ import type { MethodRow } from "../eval/methods";
 import { METHOD_IDS, METHOD_LABELS } from "../eval/methods";
 import { checkTargets, finalCloudRate } from "../eval/targets";
 import type { StepLog } from "../gapg/trainer";
-import { accuracyVsCloud, offloadPositions, trainingCurves } from "./plots";
+import { accuracyVsCloud, askingByCategory, offloadPositions, trainingCurves } from "./plots";
 import { categoryTable, meanSpread, resultsTable, targetsList } from "./run-report";
 
 const result = (systemAccuracy: number, cloudRate: number, offloadRecall = 0) => ({
@@ -86,6 +86,19 @@ describe("run report", () => {
       ),
     };
     expect(await trainingCurves(logs)).toContain("<svg");
+    // Logs from before the per-category record draw no asking plot; with it, every category is in the legend.
+    expect(askingByCategory(logs)).toBeUndefined();
+    const byCategory = {
+      "carry-free": { prompts: 11, cloudRate: 0.2, offloadAdvantage: -0.2 },
+      carry: { prompts: 4, cloudRate: 0.3, offloadAdvantage: null },
+    };
+    const asking = await askingByCategory({
+      "gapg (seed 1)": logs.gapg.map((s) => ({ ...s, byCategory })),
+      "task-only (seed 1)": logs.gapg.map((s) => ({ ...s, byCategory: { hard: byCategory.carry } })),
+    });
+    expect(asking).toContain(">carry-free<");
+    expect(asking).toContain(">carry<");
+    expect(asking).not.toContain(">hard<");
     const curves = await accuracyVsCloud(
       [
         {

@@ -9,7 +9,13 @@ import type { MethodRow } from "../eval/methods";
 import { checkTargets } from "../eval/targets";
 import type { StepLog } from "../gapg/trainer";
 import { type CodeVersion, codeLine } from "./code-version";
-import { accuracyVsCloud, type CurvePoint, offloadPositions, trainingCurves } from "./plots";
+import {
+  accuracyVsCloud,
+  askingByCategory,
+  type CurvePoint,
+  offloadPositions,
+  trainingCurves,
+} from "./plots";
 import { categoryTable, meanSpread, resultsTable, targetsList } from "./run-report";
 
 /** What one seed's run leaves in results.json. */
@@ -103,6 +109,8 @@ export async function writeReport(
   await writeFile(join(outDir, "training-curves.svg"), await trainingCurves(logs));
   await writeFile(join(outDir, "accuracy-vs-cloud.svg"), await accuracyVsCloud(meanCurves(runs), budget));
   await writeFile(join(outDir, "offload-positions.svg"), await offloadPositions(positions));
+  const asking = await askingByCategory(logs);
+  if (asking) await writeFile(join(outDir, "asking-by-category.svg"), asking);
   const seeds = runs.map((r) => r.seed);
   const report = [
     `# ${title}`,
@@ -132,6 +140,7 @@ export async function writeReport(
     "",
     "![where in its answer GAPG offloads](offload-positions.svg)",
     "",
+    ...(asking ? ["![GAPG's asking per prompt category during training](asking-by-category.svg)", ""] : []),
   ].join("\n");
   await writeFile(join(outDir, "report.md"), report);
   return report;
