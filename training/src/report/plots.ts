@@ -34,7 +34,7 @@ function smoothedPanels(
   values: ReadonlyArray<Record<string, string | number>>,
   o: { colorField: string; colorTitle: string; series: string[]; smoothing: number; width: number },
 ): Promise<string> {
-  const x = { field: "step", type: "quantitative" as const, title: "update step" };
+  const x = { field: "step", type: "quantitative" as const, title: "update step", axis: { tickMinStep: 1 } };
   // Opaque legend swatches: the faint raw-value lines would otherwise set them.
   const color = {
     field: o.colorField,
