@@ -2,7 +2,7 @@
 
 import type { Policy } from "../gapg/policy";
 import type { RunCalibration, RunModel } from "../gapg/run-folder";
-import { sumCategory } from "../tasks/sum-mix";
+import { exampleCategory } from "../tasks/sum-mix";
 import type { TaskExample } from "../tasks/types";
 import type { MethodInputs } from "./methods";
 import type { PromptOutcome } from "./outcomes";
@@ -37,6 +37,6 @@ export function methodInputs(
     },
     randomDraws: o.randomDraws ?? 20,
     seed: calibration.seed,
-    category: (e) => (e.task === "arithmetic" ? (o.sumCategory ?? sumCategory)(e.question) : "all"),
+    category: (e) => exampleCategory(e, o.sumCategory),
   };
 }

@@ -2,14 +2,15 @@ import { describe, expect, it } from "vitest";
 import type { ScoredGroup } from "../rollout/rollout";
 import { categorySteps } from "./category-steps";
 
-const group = (category: string | undefined, kinds: Array<"local" | "offload">): ScoredGroup => ({
-  example: {
-    id: "x",
-    task: "arithmetic",
-    question: "What is 1 + 2?",
-    answer: "3",
-    ...(category ? { meta: { category } } : {}),
-  },
+/** A carry sum, a visibly hard expression, and a prompt of another task. */
+const QUESTIONS = {
+  carry: ["arithmetic", "What is 18 + 25?"],
+  hard: ["arithmetic", "What is 12 * 34?"],
+  all: ["countdown", "Use 3, 5, 7 to make 26."],
+} as const;
+
+const group = (category: keyof typeof QUESTIONS, kinds: Array<"local" | "offload">): ScoredGroup => ({
+  example: { id: "x", task: QUESTIONS[category][0], question: QUESTIONS[category][1], answer: "0" },
   promptIds: [],
   samples: kinds.map((kind) => ({
     completion: { ids: [], text: "", offloaded: kind === "offload" },
@@ -26,7 +27,7 @@ describe("categorySteps", () => {
       group("carry", ["offload", "local"]),
       group("carry", ["offload", "offload"]),
       group("hard", ["offload", "local"]),
-      group(undefined, ["local", "local"]),
+      group("all", ["local", "local"]),
     ];
     const kept = new Map([
       [0, [0.5, -0.5]],

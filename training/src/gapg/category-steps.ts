@@ -1,12 +1,13 @@
 /**
- * Where one update pushes the decision to ask, per prompt category (the examples' `meta.category`,
- * "all" where they have none): the step's sampled cloud rate, and the mean advantage that the
+ * Where one update pushes the decision to ask, per prompt category (counted as the reports count
+ * them, `exampleCategory`): the step's sampled cloud rate, and the mean advantage that the
  * offloading samples of the kept groups got. Positive: the update makes asking likelier on that
  * category; negative: it pushes the model to answer itself. A run whose cloud rate fades shows here
  * which category the push away from asking comes from.
  */
 
 import type { ScoredGroup } from "../rollout/rollout";
+import { exampleCategory } from "../tasks/sum-mix";
 
 export interface CategoryStep {
   /** Prompts of the category in the batch. */
@@ -17,11 +18,6 @@ export interface CategoryStep {
   offloadAdvantage: number | null;
 }
 
-export function categoryOf(group: ScoredGroup): string {
-  const c = group.example.meta?.category;
-  return typeof c === "string" ? c : "all";
-}
-
 /** `kept` maps each kept group's index in `groups` to its samples' advantages. */
 export function categorySteps(
   groups: readonly ScoredGroup[],
@@ -29,7 +25,7 @@ export function categorySteps(
 ): Record<string, CategoryStep> {
   const acc = new Map<string, { prompts: number; samples: number; asked: number; sum: number; n: number }>();
   groups.forEach((g, i) => {
-    const c = categoryOf(g);
+    const c = exampleCategory(g.example);
     const a = acc.get(c) ?? { prompts: 0, samples: 0, asked: 0, sum: 0, n: 0 };
     acc.set(c, a);
     a.prompts++;

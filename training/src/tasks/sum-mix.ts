@@ -59,6 +59,14 @@ export function sumCategory(question: string): SumCategory {
   return hasCarry(Number(m[1]), Number(m[2])) ? "carry" : "carry-free";
 }
 
+/** An example's category as every report counts it: arithmetic by its question (`byQuestion`), others "all". */
+export function exampleCategory(
+  e: TaskExample,
+  byQuestion: (question: string) => string = sumCategory,
+): string {
+  return e.task === "arithmetic" ? byQuestion(e.question) : "all";
+}
+
 /**
  * A finer category for sums drawn at their natural rate (tasks/independent-sums.ts): carry sums split
  * by how many columns carry, since a model that learned only single carries shows it here.
