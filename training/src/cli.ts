@@ -60,7 +60,7 @@ import type { TaskName } from "./tasks/types";
 const USAGE = `usage:
   train pipeline [--out DIR] [--seed N | --seeds N [--seed-jobs K]] [--jobs J] [--quick] [--resume]
                  [--mix carry-free,carry,hard] [--same-length] [--natural-carries X] [--examples N] [--warmup-steps N] [--warmup-lr X]
-                 [--warmup-rise N] [--warmup-offload X] [--steps N] [--prompts N] [--lr X] [--temperature X]
+                 [--warmup-rise N] [--warmup-offload X] [--steps N] [--prompts N] [--lr X] [--kl X] [--temperature X]
                  [--budget-gain X]
                  [--sampler llama-cpp|tfjs]
   train gapg --base HF_FOLDER --data FILE.jsonl --out DIR [--task arithmetic|countdown|math]
@@ -99,6 +99,7 @@ const { values, positionals } = parseArgs({
     steps: { type: "string" },
     prompts: { type: "string" },
     lr: { type: "string" },
+    kl: { type: "string" },
     temperature: { type: "string" },
     sampler: { type: "string" },
     run: { type: "string" },
@@ -172,6 +173,7 @@ function pipelineConfig(): PipelineConfig {
     steps: number("steps") ?? cfg.gapg.steps,
     promptsPerBatch: number("prompts") ?? cfg.gapg.promptsPerBatch,
     lr: number("lr") ?? cfg.gapg.lr,
+    klCoef: number("kl") ?? cfg.gapg.klCoef,
     temperature: number("temperature") ?? cfg.gapg.temperature,
   };
   const budgetGain = number("budget-gain");

@@ -67,7 +67,7 @@ describe("the invisible-difficulty sum mix", () => {
     };
     const core = carryStats({ ...DEFAULT_SUM_SHAPE, naturalCarryShare: 0 });
     const natural = carryStats({ ...DEFAULT_SUM_SHAPE, naturalCarryShare: 1 });
-    const mixed = carryStats(DEFAULT_SUM_SHAPE);
+    const mixed = carryStats({ ...DEFAULT_SUM_SHAPE, naturalCarryShare: 0.5 });
     expect(core.several).toBeLessThan(0.1);
     expect(core.leading).toBeLessThan(0.3);
     expect(natural.several).toBeGreaterThan(0.4);
